@@ -1,0 +1,55 @@
+/* main.c: `rena <command> [options]`, the dispatcher. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "commands.h"
+
+typedef struct {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+} command;
+
+static const command commands[] = {
+    {"generate", rena_cmd_generate, "generate an expert-strategy dataset on a face backend"},
+    {"merge", rena_cmd_merge, "join dataset shards into one dataset"},
+    {"render", rena_cmd_render, "render one face of the simulated robot to PNG"},
+    {"train", rena_cmd_train, "train a blendshape -> servo regressor"},
+    {"eval", rena_cmd_eval, "evaluate a model on a dataset's test split"},
+    {"ablation", rena_cmd_ablation, "train every architecture and lambda (paper Table I)"},
+    {"servo", rena_cmd_servo, "talk to a Feetech STS servo bus (scan, read, write, torque...)"},
+    {"emu", rena_cmd_emu, "run the 25-servo STS bus emulator on a pseudo-terminal"},
+};
+
+static void usage(FILE *out)
+{
+    fprintf(out, "usage: rena <command> [options]\n\ncommands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fprintf(out, "\n'rena <command> --help' describes a command's options.\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return RENA_EXIT_USAGE;
+    }
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+        usage(stdout);
+        return RENA_EXIT_OK;
+    }
+    if (!strcmp(argv[1], "--version")) {
+        printf("rena 0.1.0\n");
+        return RENA_EXIT_OK;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (!strcmp(argv[1], commands[i].name)) {
+            rena_cli_install_interrupt();
+            return commands[i].run(argc - 1, argv + 1);
+        }
+    fprintf(stderr, "rena: unknown command '%s'\n", argv[1]);
+    usage(stderr);
+    return RENA_EXIT_USAGE;
+}
