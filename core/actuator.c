@@ -10,6 +10,13 @@ rena_status rena_actuator_write(rena_actuator *a, const float cmd[RENA_NUM_SERVO
     return a->write(a->ctx, cmd, sent, err);
 }
 
+rena_status rena_actuator_reset(rena_actuator *a, rena_error *err)
+{
+    if (!a || !a->reset)
+        return rena_error_set(err, RENA_ERR_ARG, "actuator", "backend is not open");
+    return a->reset(a->ctx, err);
+}
+
 rena_status rena_actuator_read(rena_actuator *a, float pos[RENA_NUM_SERVOS], rena_error *err)
 {
     if (!a || !a->read)

@@ -40,6 +40,11 @@ typedef struct rena_actuator {
     rena_status (*write)(void *ctx, const float cmd[RENA_NUM_SERVOS],
                          float sent[RENA_NUM_SERVOS], rena_error *err);
 
+    /* Returns the face to its neutral rest state and waits until it is there
+     * (sim: an exact reset of the physics state, so what follows does not
+     * depend on what came before; hw: drive to neutral and wait). */
+    rena_status (*reset)(void *ctx, rena_error *err);
+
     /* Reads back the present positions, normalised. */
     rena_status (*read)(void *ctx, float pos[RENA_NUM_SERVOS], rena_error *err);
 
@@ -55,6 +60,7 @@ typedef struct rena_actuator {
 /* Convenience wrappers that check for a missing function pointer. */
 rena_status rena_actuator_write(rena_actuator *a, const float cmd[RENA_NUM_SERVOS],
                                 float sent[RENA_NUM_SERVOS], rena_error *err);
+rena_status rena_actuator_reset(rena_actuator *a, rena_error *err);
 rena_status rena_actuator_read(rena_actuator *a, float pos[RENA_NUM_SERVOS], rena_error *err);
 rena_status rena_actuator_observe(rena_actuator *a, unsigned want, rena_observation *obs,
                                   rena_error *err);
