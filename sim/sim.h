@@ -6,6 +6,7 @@
 #define RENA_SIM_H
 
 #include "actuator.h"
+#include "perception.h"
 
 typedef struct {
     const char *scene_path;  /* MJCF file; NULL = rena_sim_default_scene() */
@@ -23,7 +24,27 @@ void rena_sim_options_default(rena_sim_options *opt);
  * source-tree scenes/face.xml. Returns a static string. */
 const char *rena_sim_default_scene(void);
 
-/* Opens a simulated face and fills `out` with its actuator interface. */
+/* Opens a simulated face and fills `out` with its actuator interface.
+ * Loading runs the face once through its calibration poses (see
+ * rena_sim_perception_calib) and leaves it reset to neutral.
+ *
+ * write: sanitises the command, sets it as the actuators' targets and steps
+ *   the physics (2 ms steps) until every joint is still or settle_cap_s
+ *   (default 1 s simulated) has passed; observe() reports the time taken.
+ * reset: mj_resetData + neutral command + settle: the exact same state every
+ *   time, so a sample never depends on the samples before it.
+ * read: the horn angles mapped back to normalised commands.
+ * observe: features (68 landmarks in pixels, head pose, 52 blendshapes from
+ *   core/perception) and/or a width x height RGB image from the fixed camera.
+ * Landmark noise (landmark_noise_px > 0) is drawn from core/rng keyed by
+ * (seed, hash of the command on the face + observations since the reset). */
 rena_status rena_sim_open(const rena_sim_options *opt, rena_actuator *out, rena_error *err);
+
+/* The perception calibration an open simulated face uses: the measures of its
+ * neutral face and, for each coefficient the face can make, the gain that
+ * makes it read 1 at the servo extreme producing it (table in docs/sim.md).
+ * RENA_ERR_ARG if `sim` is not a simulated face. */
+rena_status rena_sim_perception_calib(const rena_actuator *sim, rena_perception_calib *out,
+                                      rena_error *err);
 
 #endif
