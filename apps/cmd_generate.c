@@ -1,13 +1,193 @@
-/* PLACEHOLDER: replaced by the owner of 'rena generate'. */
+/* cmd_generate.c: `rena generate`, the expert-strategy dataset on a face
+ * backend (paper Sec. IV.B). */
+#include <mujoco/mujoco.h>
 #include <stdio.h>
+#include <string.h>
 
+#include "backend.h"
 #include "cli.h"
 #include "commands.h"
+#include "dataset.h"
+#include "generate.h"
+
+#define CMD "generate"
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: rena generate --out DIR [options]\n"
+            "\n"
+            "Drives the face with the expert strategy (paper Algorithm 1), observes it and\n"
+            "writes a dataset folder (train/, test/, meta.json, optional images/).\n"
+            "\n"
+            "  --out DIR         dataset folder; built aside and renamed into place at the end\n"
+            "  --samples N       samples in the whole dataset (default %ld)\n"
+            "  --test T          of which in the test split (default N/9: 1000 of 9000)\n"
+            "  --seed S          seed of the strategy, the split and the noise (default 0)\n"
+            "  --images          also save images/NNNNNN.png (640x480 camera)\n"
+            "  --shard I/N       generate only shard I of N; join shards with 'rena merge'\n"
+            "  --noise PX        Gaussian noise on the landmarks, sigma in pixels (default 0)\n"
+            "  --backend SPEC    sim | sim:SCENE.xml | emu | serial:PORT (default sim)\n"
+            "  --jobs J          worker threads, each with its own face (default 1)\n"
+            "  --strategy NAME   expert (default) | random (uniform babbling baseline)\n",
+            RENA_DATASET_DEFAULT_SAMPLES);
+}
+
+typedef struct {
+    const char *out, *backend;
+    long samples, test, shard_index, shard_count, jobs;
+    uint64_t seed;
+    double noise;
+    int images;
+    const char *strategy;
+} gen_args;
+
+/* The value of `--flag VALUE` or `--flag=VALUE`; NULL (after a message) if missing. */
+static const char *flag_value(int argc, char **argv, int *i, const char *flag)
+{
+    const char *eq = strchr(argv[*i], '=');
+    if (eq)
+        return eq + 1;
+    if (*i + 1 >= argc) {
+        rena_cli_usage_error(CMD, "%s needs a value", flag);
+        return NULL;
+    }
+    return argv[++*i];
+}
+
+static int is_flag(const char *arg, const char *flag)
+{
+    size_t n = strlen(flag);
+    return !strncmp(arg, flag, n) && (arg[n] == '\0' || arg[n] == '=');
+}
+
+static int parse_one(int argc, char **argv, int *i, gen_args *a)
+{
+    const char *arg = argv[*i], *v;
+    if (!strcmp(arg, "--images")) {
+        a->images = 1;
+        return 0;
+    }
+    static const char *const valued[] = {"--out",   "--samples", "--test",  "--seed",    "--shard",
+                                         "--noise", "--backend", "--jobs", "--strategy"};
+    int k = 0, n = (int)(sizeof valued / sizeof valued[0]);
+    while (k < n && !is_flag(arg, valued[k]))
+        k++;
+    if (k == n)
+        return arg[0] == '-' ? rena_cli_usage_error(CMD, "unknown option '%s'", arg)
+                             : rena_cli_usage_error(CMD, "unexpected argument '%s'", arg);
+    if (!(v = flag_value(argc, argv, i, valued[k])))
+        return RENA_EXIT_USAGE;
+    switch (k) {
+    case 0: a->out = v; return *v ? 0 : rena_cli_usage_error(CMD, "--out needs a folder");
+    case 1: return rena_cli_parse_long(CMD, "--samples", v, 2, RENA_DATASET_MAX_SAMPLES, &a->samples);
+    case 2: return rena_cli_parse_long(CMD, "--test", v, 1, RENA_DATASET_MAX_SAMPLES - 1, &a->test);
+    case 3: return rena_cli_parse_u64(CMD, "--seed", v, &a->seed);
+    case 4: return rena_cli_parse_shard(CMD, "--shard", v, &a->shard_index, &a->shard_count);
+    case 5: return rena_cli_parse_double(CMD, "--noise", v, 0.0, 1000.0, &a->noise);
+    case 6: a->backend = v; return 0;
+    case 7: return rena_cli_parse_long(CMD, "--jobs", v, 1, RENA_GENERATE_MAX_JOBS, &a->jobs);
+    default:
+        a->strategy = v;
+        if (strcmp(v, "expert") && strcmp(v, "random"))
+            return rena_cli_usage_error(CMD, "--strategy expects expert or random, got '%s'", v);
+        return 0;
+    }
+}
+
+/* Returns -1 to go on, else the exit code. */
+static int parse_args(int argc, char **argv, gen_args *a)
+{
+    *a = (gen_args){NULL, "sim", RENA_DATASET_DEFAULT_SAMPLES, 0, 1, 1, 1, 0, 0.0, 0, "expert"};
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            usage(stdout);
+            return RENA_EXIT_OK;
+        }
+        if (parse_one(argc, argv, &i, a) != 0)
+            return RENA_EXIT_USAGE;
+    }
+    if (!a->out)
+        return rena_cli_usage_error(CMD, "--out DIR is required");
+    if (a->test == 0)
+        a->test = rena_dataset_default_test(a->samples);
+    if (a->test >= a->samples)
+        return rena_cli_usage_error(CMD, "--test %ld leaves no training samples out of --samples %ld",
+                                    a->test, a->samples);
+    if (a->shard_count > a->samples)
+        return rena_cli_usage_error(CMD, "--shard %ld/%ld: more shards than samples (%ld)",
+                                    a->shard_index, a->shard_count, a->samples);
+    return -1;
+}
+
+typedef struct {
+    const char *spec;
+    rena_backend_options opt;
+} backend_factory;
+
+static rena_status open_backend(void *user, int worker, rena_actuator *out, rena_error *err)
+{
+    (void)worker;
+    const backend_factory *f = user;
+    return rena_backend_open(f->spec, &f->opt, out, err);
+}
+
+static void fill_meta(const gen_args *a, rena_dataset_meta *m)
+{
+    rena_dataset_meta_default(m);
+    m->total = a->samples;
+    m->test = a->test;
+    m->seed = a->seed;
+    m->shard_index = a->shard_index;
+    m->shard_count = a->shard_count;
+    m->images = a->images;
+    m->landmark_noise_px = a->noise;
+    snprintf(m->strategy, sizeof m->strategy, "%s", a->strategy);
+    snprintf(m->backend, sizeof m->backend, "%s", a->backend);
+    if (!strncmp(a->backend, "sim", 3))
+        snprintf(m->mujoco_version, sizeof m->mujoco_version, "%s", mj_versionString());
+}
+
+static void print_summary(const gen_args *a, const rena_generate_stats *s)
+{
+    printf("rena generate: wrote %ld samples (%ld train, %ld test", s->samples, s->n_train, s->n_test);
+    if (s->images)
+        printf(", %ld images", s->images);
+    printf(") to %s", a->out);
+    if (a->shard_count > 1)
+        printf(" [shard %ld/%ld]", a->shard_index, a->shard_count);
+    printf(" in %.1f s (%.1f samples/s)\n", s->seconds,
+           s->seconds > 0 ? (double)s->samples / s->seconds : 0.0);
+    if (s->adjusted)
+        printf("rena generate: the backend clamped %ld commands; the stored ones are what it sent\n",
+               s->adjusted);
+}
 
 int rena_cmd_generate(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    fprintf(stderr, "rena generate: not built yet\n");
-    return RENA_EXIT_FAIL;
+    gen_args a;
+    int rc = parse_args(argc, argv, &a);
+    if (rc >= 0)
+        return rc;
+    backend_factory factory;
+    factory.spec = a.backend;
+    rena_backend_options_default(&factory.opt);
+    factory.opt.sim.render = a.images;        /* no GL context unless images are wanted */
+    factory.opt.sim.landmark_noise_px = 0.0;  /* noise is added per sample index by the loop */
+    rena_generate_options opt;
+    rena_generate_options_default(&opt);
+    fill_meta(&a, &opt.meta);
+    opt.jobs = (int)a.jobs;
+    opt.open_actuator = open_backend;
+    opt.open_user = &factory;
+    rena_progress progress = rena_cli_progress(CMD);
+    rena_generate_stats stats;
+    rena_error err;
+    rena_error_clear(&err);
+    rena_status st = rena_generate(a.out, &opt, &progress, &stats, &err);
+    rena_cli_progress_done();
+    if (st != RENA_OK)
+        return rena_cli_fail(CMD, &err);
+    print_summary(&a, &stats);
+    return RENA_EXIT_OK;
 }

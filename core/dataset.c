@@ -1,0 +1,569 @@
+/* dataset.c: the reading side of the dataset -- split, meta.json, loading a
+ * split -- and joining shards (which writes through dataset_write.c). */
+#include "dataset.h"
+
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "atomicfile.h"
+#include "npy.h"
+#include "rng.h"
+
+/* Keys the split permutation apart from the sample streams of the same seed. */
+#define SPLIT_SALT 0x5350304C49545F31ULL
+
+const char *const rena_dataset_files[RENA_DATASET_NUM_FILES] = {
+    "commands.npy", "blendshapes.npy", "landmarks.npy", "head_pose.npy", "index.npy"};
+
+void rena_dataset_meta_default(rena_dataset_meta *meta)
+{
+    memset(meta, 0, sizeof *meta);
+    meta->total = RENA_DATASET_DEFAULT_SAMPLES;
+    meta->test = rena_dataset_default_test(meta->total);
+    meta->shard_index = meta->shard_count = 1;
+    snprintf(meta->strategy, sizeof meta->strategy, "expert");
+    snprintf(meta->backend, sizeof meta->backend, "sim");
+}
+
+long rena_dataset_default_test(long total)
+{
+    long t = (total + 4) / 9;
+    if (t > total - 1)
+        t = total - 1;
+    return t < 1 ? 1 : t;
+}
+
+void rena_dataset_shard_range(long total, long index, long count, long *begin, long *end)
+{
+    /* 128-bit-free but overflow-safe for total < 2^31 and count < 2^31. */
+    *begin = (long)((long long)total * (index - 1) / count);
+    *end = (long)((long long)total * index / count);
+}
+
+rena_status rena_dataset_test_mask(uint64_t seed, long total, long test, unsigned char *is_test,
+                                   rena_error *err)
+{
+    if (total < 1 || total > RENA_DATASET_MAX_SAMPLES || test < 0 || test > total)
+        return rena_error_set(err, RENA_ERR_ARG, "split",
+                              "test count %ld does not fit %ld samples", test, total);
+    long *perm = malloc((size_t)total * sizeof *perm);
+    if (!perm)
+        return rena_error_set(err, RENA_ERR_NOMEM, "split", "out of memory for %ld samples", total);
+    for (long i = 0; i < total; i++)
+        perm[i] = i;
+    rena_rng r;
+    rena_rng_init(&r, seed ^ SPLIT_SALT, (uint64_t)total);
+    for (long i = total - 1; i > 0; i--) {
+        long j = (long)rena_rng_below(&r, (uint32_t)(i + 1));
+        long t = perm[i];
+        perm[i] = perm[j];
+        perm[j] = t;
+    }
+    memset(is_test, 0, (size_t)total);
+    for (long k = 0; k < test; k++)
+        is_test[perm[k]] = 1;
+    free(perm);
+    return RENA_OK;
+}
+
+/* ---- meta.json -------------------------------------------------------------- */
+
+static rena_status meta_field_error(rena_error *err, const char *file, const char *field,
+                                    const char *what)
+{
+    char where[4400];
+    snprintf(where, sizeof where, "%s: %s", file, field);
+    return rena_error_set(err, RENA_ERR_FORMAT, where, "%s", what);
+}
+
+static rena_status get_long(const cJSON *root, const char *file, const char *key, long lo, long hi,
+                            long *out, rena_error *err)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, key);
+    if (!cJSON_IsNumber(v) || v->valuedouble != floor(v->valuedouble) || v->valuedouble < lo ||
+        v->valuedouble > hi)
+        return meta_field_error(err, file, key, "missing or not a whole number in range");
+    *out = (long)v->valuedouble;
+    return RENA_OK;
+}
+
+static rena_status get_string(const cJSON *root, const char *file, const char *key, char *out,
+                              size_t size, rena_error *err)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, key);
+    if (!cJSON_IsString(v) || strlen(v->valuestring) >= size)
+        return meta_field_error(err, file, key, "missing or not a (short enough) string");
+    snprintf(out, size, "%s", v->valuestring);
+    return RENA_OK;
+}
+
+static rena_status get_seed(const cJSON *root, const char *file, uint64_t *out, rena_error *err)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, "seed");
+    if (cJSON_IsNumber(v) && v->valuedouble >= 0 && v->valuedouble <= 9007199254740992.0 &&
+        v->valuedouble == floor(v->valuedouble)) {
+        *out = (uint64_t)v->valuedouble;
+        return RENA_OK;
+    }
+    char *end = NULL;
+    if (cJSON_IsString(v) && v->valuestring[0] >= '0' && v->valuestring[0] <= '9') {
+        *out = strtoull(v->valuestring, &end, 10);
+        if (!*end)
+            return RENA_OK;
+    }
+    return meta_field_error(err, file, "seed", "missing or not a non-negative whole number");
+}
+
+static rena_status check_names(const cJSON *root, const char *file, const char *key,
+                               const char *const *names, int n, rena_error *err)
+{
+    const cJSON *a = cJSON_GetObjectItemCaseSensitive(root, key);
+    if (!cJSON_IsArray(a) || cJSON_GetArraySize(a) != n)
+        return meta_field_error(err, file, key, "missing or of the wrong length");
+    for (int i = 0; i < n; i++) {
+        const cJSON *s = cJSON_GetArrayItem(a, i);
+        if (!cJSON_IsString(s) || strcmp(s->valuestring, names[i]) != 0) {
+            char where[4400];
+            snprintf(where, sizeof where, "%s: %s[%d]", file, key, i);
+            return rena_error_set(err, RENA_ERR_VERSION, where, "expected '%s' (names differ from this rena)",
+                                  names[i]);
+        }
+    }
+    return RENA_OK;
+}
+
+static rena_status get_features(const cJSON *root, const char *file, unsigned *out, rena_error *err)
+{
+    static const char *const names[] = {"blendshapes", "landmarks", "head_pose"};
+    const cJSON *a = cJSON_GetObjectItemCaseSensitive(root, "features"), *s;
+    if (!cJSON_IsArray(a))
+        return meta_field_error(err, file, "features", "missing or not a list");
+    *out = 0;
+    cJSON_ArrayForEach(s, a)
+    {
+        int k = 0;
+        while (k < 3 && !(cJSON_IsString(s) && !strcmp(s->valuestring, names[k])))
+            k++;
+        if (k == 3)
+            return meta_field_error(err, file, "features", "unknown feature name");
+        *out |= 1u << k;
+    }
+    return RENA_OK;
+}
+
+static rena_status parse_shard(const cJSON *root, const char *file, rena_dataset_meta *m,
+                               rena_error *err)
+{
+    char text[64];
+    rena_status st = get_string(root, file, "shard", text, sizeof text, err);
+    if (st != RENA_OK)
+        return st;
+    char tail;
+    if (sscanf(text, "%ld/%ld%c", &m->shard_index, &m->shard_count, &tail) != 2 ||
+        m->shard_count < 1 || m->shard_index < 1 || m->shard_index > m->shard_count)
+        return meta_field_error(err, file, "shard", "not of the form I/N with 1 <= I <= N");
+    return RENA_OK;
+}
+
+static rena_status check_counts(const char *file, const rena_dataset_meta *m, rena_error *err)
+{
+    long begin, end;
+    if (m->test < 1 || m->test >= m->total)
+        return meta_field_error(err, file, "test", "must be at least 1 and below samples");
+    if (m->shard_count > m->total)
+        return meta_field_error(err, file, "shard", "more shards than samples");
+    rena_dataset_shard_range(m->total, m->shard_index, m->shard_count, &begin, &end);
+    if (m->begin != begin || m->end != end)
+        return meta_field_error(err, file, "range", "does not match the shard");
+    if (m->n_train + m->n_test != end - begin)
+        return meta_field_error(err, file, "train_rows", "train_rows + test_rows != range size");
+    return RENA_OK;
+}
+
+static rena_status parse_meta(const cJSON *root, const char *file, rena_dataset_meta *m,
+                              rena_error *err)
+{
+    rena_status st;
+    long version, range[2] = {0, 0};
+    memset(m, 0, sizeof *m);
+    if ((st = get_long(root, file, "format_version", 0, 1000000, &version, err)) != RENA_OK)
+        return st;
+    if (version != RENA_DATASET_FORMAT_VERSION)
+        return rena_error_set(err, RENA_ERR_VERSION, file,
+                              "dataset format version %ld, this rena reads version %d", version,
+                              RENA_DATASET_FORMAT_VERSION);
+    const cJSON *rj = cJSON_GetObjectItemCaseSensitive(root, "range");
+    if (!cJSON_IsArray(rj) || cJSON_GetArraySize(rj) != 2 ||
+        !cJSON_IsNumber(cJSON_GetArrayItem(rj, 0)) || !cJSON_IsNumber(cJSON_GetArrayItem(rj, 1)))
+        return meta_field_error(err, file, "range", "missing or not [begin, end]");
+    range[0] = (long)cJSON_GetArrayItem(rj, 0)->valuedouble;
+    range[1] = (long)cJSON_GetArrayItem(rj, 1)->valuedouble;
+    m->begin = range[0];
+    m->end = range[1];
+    const cJSON *img = cJSON_GetObjectItemCaseSensitive(root, "images");
+    const cJSON *noise = cJSON_GetObjectItemCaseSensitive(root, "landmark_noise_px");
+    if (!cJSON_IsBool(img))
+        return meta_field_error(err, file, "images", "missing or not true/false");
+    if (!cJSON_IsNumber(noise) || !isfinite(noise->valuedouble) || noise->valuedouble < 0)
+        return meta_field_error(err, file, "landmark_noise_px", "missing or not a number >= 0");
+    m->images = cJSON_IsTrue(img);
+    m->landmark_noise_px = noise->valuedouble;
+    if ((st = get_long(root, file, "samples", 2, RENA_DATASET_MAX_SAMPLES, &m->total, err)) ||
+        (st = get_long(root, file, "test", 1, RENA_DATASET_MAX_SAMPLES, &m->test, err)) ||
+        (st = get_long(root, file, "train_rows", 0, RENA_DATASET_MAX_SAMPLES, &m->n_train, err)) ||
+        (st = get_long(root, file, "test_rows", 0, RENA_DATASET_MAX_SAMPLES, &m->n_test, err)) ||
+        (st = get_seed(root, file, &m->seed, err)) || (st = parse_shard(root, file, m, err)) ||
+        (st = get_string(root, file, "strategy", m->strategy, sizeof m->strategy, err)) ||
+        (st = get_string(root, file, "backend", m->backend, sizeof m->backend, err)) ||
+        (st = get_string(root, file, "mujoco_version", m->mujoco_version,
+                         sizeof m->mujoco_version, err)) ||
+        (st = get_string(root, file, "rena_version", m->rena_version, sizeof m->rena_version,
+                         err)) ||
+        (st = get_features(root, file, &m->features, err)))
+        return st;
+    const char *servo_names[RENA_NUM_SERVOS];
+    for (int i = 0; i < RENA_NUM_SERVOS; i++)
+        servo_names[i] = rena_servos[i].name;
+    if ((st = check_names(root, file, "servos", servo_names, RENA_NUM_SERVOS, err)) ||
+        (st = check_names(root, file, "blendshapes", rena_blendshape_names, RENA_NUM_BLENDSHAPES,
+                          err)))
+        return st;
+    return check_counts(file, m, err);
+}
+
+/* Parses DIR/meta.json into meta and, if wanted, hands back the JSON tree
+ * (for the CRC table). */
+static rena_status load_meta(const char *dir, rena_dataset_meta *meta, cJSON **json, rena_error *err)
+{
+    char file[4200];
+    snprintf(file, sizeof file, "%s/meta.json", dir);
+    unsigned char *text;
+    size_t size;
+    rena_status st = rena_read_file(file, &text, &size, err);
+    if (st != RENA_OK)
+        return st;
+    cJSON *root = cJSON_ParseWithLength((const char *)text, size);
+    free(text);
+    if (!cJSON_IsObject(root)) {
+        cJSON_Delete(root);
+        return rena_error_set(err, RENA_ERR_FORMAT, file, "not a JSON object");
+    }
+    st = parse_meta(root, file, meta, err);
+    if (st == RENA_OK && json)
+        *json = root;
+    else
+        cJSON_Delete(root);
+    return st;
+}
+
+rena_status rena_dataset_read_meta(const char *dir, rena_dataset_meta *meta, rena_error *err)
+{
+    return load_meta(dir, meta, NULL, err);
+}
+
+/* ---- loading a split ---------------------------------------------------------- */
+
+/* Expected trailing dimensions of each file (after n), in rena_dataset_files order. */
+static const int file_ndim[RENA_DATASET_NUM_FILES] = {2, 2, 3, 2, 1};
+static const long file_cols[RENA_DATASET_NUM_FILES][2] = {
+    {RENA_NUM_SERVOS, 0}, {RENA_NUM_BLENDSHAPES, 0}, {RENA_NUM_LANDMARKS, 2}, {3, 0}, {0, 0}};
+
+static long row_width(int f)
+{
+    long w = 1;
+    for (int d = 1; d < file_ndim[f]; d++)
+        w *= file_cols[f][d - 1];
+    return w;
+}
+
+static rena_status check_crc(const cJSON *meta_json, const char *split, int f, const char *path,
+                             const unsigned char *buf, size_t size, rena_error *err)
+{
+    char key[64];
+    snprintf(key, sizeof key, "%s/%s", split, rena_dataset_files[f]);
+    const cJSON *files = cJSON_GetObjectItemCaseSensitive(meta_json, "files");
+    const cJSON *entry = cJSON_GetObjectItemCaseSensitive(files, key);
+    const cJSON *crc = cJSON_GetObjectItemCaseSensitive(entry, "crc32");
+    if (!cJSON_IsString(crc))
+        return rena_error_set(err, RENA_ERR_FORMAT, path, "meta.json has no CRC-32 for %s", key);
+    char have[16];
+    snprintf(have, sizeof have, "%08lx", crc32(0L, buf, (uInt)size));
+    if (strcmp(have, crc->valuestring) != 0)
+        return rena_error_set(err, RENA_ERR_CHECKSUM, path,
+                              "CRC-32 is %s but meta.json says %s: the file was changed or "
+                              "damaged since it was written",
+                              have, crc->valuestring);
+    return RENA_OK;
+}
+
+static rena_status check_shape(const char *path, int f, const rena_npy_array *a, long n,
+                               rena_error *err)
+{
+    rena_npy_dtype want = f == RENA_DATASET_NUM_FILES - 1 ? RENA_NPY_I32 : RENA_NPY_F32;
+    if (a->dtype != want)
+        return rena_error_set(err, RENA_ERR_SHAPE, path, "dtype is '%s', expected '%s'",
+                              rena_npy_descr(a->dtype), rena_npy_descr(want));
+    int ok = a->ndim == file_ndim[f] && a->shape[0] == n;
+    for (int d = 1; ok && d < file_ndim[f]; d++)
+        ok = a->shape[d] == file_cols[f][d - 1];
+    if (!ok) {
+        char got[96] = "";
+        for (int d = 0; d < a->ndim; d++)
+            snprintf(got + strlen(got), sizeof got - strlen(got), d ? ",%ld" : "%ld", a->shape[d]);
+        return rena_error_set(err, RENA_ERR_SHAPE, path,
+                              "shape is [%s], expected %ld rows of %ld values as meta.json says",
+                              got, n, row_width(f));
+    }
+    return RENA_OK;
+}
+
+static rena_status check_values(const char *path, int f, const rena_npy_array *a, rena_error *err)
+{
+    if (a->dtype != RENA_NPY_F32)
+        return RENA_OK;
+    const float *v = a->data;
+    long w = row_width(f);
+    for (long i = 0; i < a->count; i++) {
+        if (!isfinite(v[i]))
+            return rena_error_set(err, RENA_ERR_RANGE, path, "row %ld, column %ld is %s", i / w,
+                                  i % w, isnan(v[i]) ? "NaN" : "infinite");
+        if (f == 0 && (v[i] < 0.0f || v[i] > 1.0f))
+            return rena_error_set(err, RENA_ERR_RANGE, path,
+                                  "row %ld: command of servo %s is %g, outside [0,1]", i / w,
+                                  rena_servos[i % w].name, (double)v[i]);
+    }
+    return RENA_OK;
+}
+
+static rena_status check_indices(const char *path, const rena_dataset_meta *m, int test_split,
+                                 const int32_t *idx, long n, rena_error *err)
+{
+    unsigned char *mask = malloc((size_t)m->total);
+    if (!mask)
+        return rena_error_set(err, RENA_ERR_NOMEM, path, "out of memory");
+    rena_status st = rena_dataset_test_mask(m->seed, m->total, m->test, mask, err);
+    for (long i = 0; st == RENA_OK && i < n; i++) {
+        if (idx[i] < m->begin || idx[i] >= m->end || (i > 0 && idx[i] <= idx[i - 1]))
+            st = rena_error_set(err, RENA_ERR_RANGE, path,
+                                "row %ld: sample index %d is out of order or outside [%ld,%ld)", i,
+                                (int)idx[i], m->begin, m->end);
+        else if (mask[idx[i]] != test_split)
+            st = rena_error_set(err, RENA_ERR_RANGE, path,
+                                "row %ld: sample %d belongs to the other split", i, (int)idx[i]);
+    }
+    free(mask);
+    return st;
+}
+
+static float **samples_slot(rena_samples *s, int f)
+{
+    float **slots[] = {&s->commands, &s->blendshapes, &s->landmarks, &s->head_pose};
+    return slots[f];
+}
+
+static rena_status load_file(const char *dir, const char *split, int f, const cJSON *json,
+                             const rena_dataset_meta *m, long n, rena_samples *out, rena_error *err)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/%s/%s", dir, split, rena_dataset_files[f]);
+    unsigned char *buf;
+    size_t size;
+    rena_npy_array a;
+    memset(&a, 0, sizeof a);
+    rena_status st = rena_read_file(path, &buf, &size, err);
+    if (st != RENA_OK)
+        return st;
+    if ((st = check_crc(json, split, f, path, buf, size, err)) == RENA_OK &&
+        (st = rena_npy_decode(path, buf, size, &a, err)) == RENA_OK &&
+        (st = check_shape(path, f, &a, n, err)) == RENA_OK)
+        st = check_values(path, f, &a, err);
+    free(buf);
+    if (st == RENA_OK && f == RENA_DATASET_NUM_FILES - 1)
+        st = check_indices(path, m, !strcmp(split, "test"), a.data, n, err);
+    if (st != RENA_OK) {
+        rena_npy_free(&a);
+        return st;
+    }
+    if (f == RENA_DATASET_NUM_FILES - 1)
+        out->index = a.data;
+    else
+        *samples_slot(out, f) = a.data;
+    return RENA_OK;
+}
+
+static rena_status load_rows(const char *dir, const char *split, int allow_empty,
+                             rena_samples *out, rena_error *err)
+{
+    memset(out, 0, sizeof *out);
+    if (!split || (strcmp(split, "train") != 0 && strcmp(split, "test") != 0))
+        return rena_error_set(err, RENA_ERR_ARG, split ? split : "(null)",
+                              "split must be 'train' or 'test'");
+    rena_dataset_meta m;
+    cJSON *json = NULL;
+    rena_status st = load_meta(dir, &m, &json, err);
+    if (st != RENA_OK)
+        return st;
+    long n = strcmp(split, "test") ? m.n_train : m.n_test;
+    char where[4200];
+    snprintf(where, sizeof where, "%s/%s", dir, split);
+    if (n == 0 && !allow_empty)
+        st = rena_error_set(err, RENA_ERR_SHAPE, where, "split holds no samples");
+    for (int f = 0; st == RENA_OK && f < RENA_DATASET_NUM_FILES; f++)
+        st = load_file(dir, split, f, json, &m, n, out, err);
+    cJSON_Delete(json);
+    if (st != RENA_OK) {
+        rena_samples_free(out);
+        return st;
+    }
+    out->n = n;
+    return RENA_OK;
+}
+
+rena_status rena_dataset_load_split(const char *dir, const char *split, rena_samples *out,
+                                    rena_error *err)
+{
+    return load_rows(dir, split, 0, out, err);
+}
+
+void rena_samples_free(rena_samples *s)
+{
+    if (!s)
+        return;
+    free(s->commands);
+    free(s->blendshapes);
+    free(s->landmarks);
+    free(s->head_pose);
+    free(s->index);
+    memset(s, 0, sizeof *s);
+}
+
+/* ---- merging shards ------------------------------------------------------------ */
+
+static rena_status shards_agree(const rena_dataset_meta *a, const rena_dataset_meta *b,
+                                const char *dir, rena_error *err)
+{
+    const char *field = NULL;
+    if (a->total != b->total)
+        field = "samples";
+    else if (a->test != b->test)
+        field = "test";
+    else if (a->seed != b->seed)
+        field = "seed";
+    else if (a->shard_count != b->shard_count)
+        field = "shard";
+    else if (a->images != b->images)
+        field = "images";
+    else if (strcmp(a->strategy, b->strategy))
+        field = "strategy";
+    else if (strcmp(a->backend, b->backend))
+        field = "backend";
+    else if (strcmp(a->mujoco_version, b->mujoco_version))
+        field = "mujoco_version";
+    else if (strcmp(a->rena_version, b->rena_version))
+        field = "rena_version";
+    else if (a->landmark_noise_px != b->landmark_noise_px)
+        field = "landmark_noise_px";
+    else if (a->features != b->features)
+        field = "features";
+    if (!field)
+        return RENA_OK;
+    char where[4300];
+    snprintf(where, sizeof where, "%s/meta.json: %s", dir, field);
+    return rena_error_set(err, RENA_ERR_SHAPE, where,
+                          "differs from the first shard: these shards are not parts of one dataset");
+}
+
+static rena_status put_split_rows(rena_dataset_writer *w, const char *dir, const char *split,
+                                  unsigned features, rena_error *err)
+{
+    rena_samples s;
+    rena_status st = load_rows(dir, split, 1, &s, err);
+    for (long i = 0; st == RENA_OK && i < s.n; i++) {
+        rena_features f;
+        memcpy(f.blendshapes, s.blendshapes + i * RENA_NUM_BLENDSHAPES, sizeof f.blendshapes);
+        memcpy(f.landmarks, s.landmarks + i * RENA_NUM_LANDMARKS * 2, sizeof f.landmarks);
+        memcpy(f.head_pose, s.head_pose + i * 3, sizeof f.head_pose);
+        f.valid = features;
+        st = rena_dataset_writer_put(w, s.index[i], s.commands + i * RENA_NUM_SERVOS, &f, err);
+    }
+    rena_samples_free(&s);
+    return st;
+}
+
+static rena_status merge_shard(rena_dataset_writer *w, const char *dir, const rena_dataset_meta *m,
+                               const rena_progress *progress, rena_error *err)
+{
+    rena_status st = put_split_rows(w, dir, "train", m->features, err);
+    if (st == RENA_OK)
+        st = put_split_rows(w, dir, "test", m->features, err);
+    for (long i = m->begin; st == RENA_OK && m->images && i < m->end; i++) {
+        char src[4200];
+        snprintf(src, sizeof src, "%s/images/%06ld.png", dir, i);
+        st = rena_dataset_writer_put_image_file(w, i, src, err);
+        if (rena_progress_cancelled(progress))
+            st = rena_error_set(err, RENA_ERR_INTERRUPTED, dir, "merge interrupted");
+    }
+    return st;
+}
+
+static rena_status read_shard_metas(const char *const *shards, int n, rena_dataset_meta *metas,
+                                    int *order, rena_error *err)
+{
+    for (int k = 0; k < n; k++)
+        order[k] = -1;
+    for (int k = 0; k < n; k++) {
+        rena_status st = rena_dataset_read_meta(shards[k], &metas[k], err);
+        if (st == RENA_OK && k > 0)
+            st = shards_agree(&metas[0], &metas[k], shards[k], err);
+        if (st != RENA_OK)
+            return st;
+        if (metas[k].shard_count != n)
+            return rena_error_set(err, RENA_ERR_SHAPE, shards[k],
+                                  "is shard %ld/%ld but %d shard folders were given",
+                                  metas[k].shard_index, metas[k].shard_count, n);
+        int slot = (int)metas[k].shard_index - 1;
+        if (order[slot] >= 0)
+            return rena_error_set(err, RENA_ERR_SHAPE, shards[k], "shard %ld/%ld given twice (also %s)",
+                                  metas[k].shard_index, metas[k].shard_count, shards[order[slot]]);
+        order[slot] = k;
+    }
+    return RENA_OK;
+}
+
+rena_status rena_dataset_merge(const char *out, const char *const *shards, int n_shards,
+                               const rena_progress *progress, rena_error *err)
+{
+    if (!out || !shards || n_shards < 1)
+        return rena_error_set(err, RENA_ERR_ARG, "merge", "needs an output folder and shard folders");
+    rena_dataset_meta *metas = calloc((size_t)n_shards, sizeof *metas);
+    int *order = calloc((size_t)n_shards, sizeof *order);
+    if (!metas || !order) {
+        free(metas);
+        free(order);
+        return rena_error_set(err, RENA_ERR_NOMEM, "merge", "out of memory");
+    }
+    rena_status st = read_shard_metas(shards, n_shards, metas, order, err);
+    rena_dataset_writer w;
+    memset(&w, 0, sizeof w);
+    if (st == RENA_OK) {
+        rena_dataset_meta whole = metas[0];
+        whole.shard_index = whole.shard_count = 1;
+        st = rena_dataset_writer_open(&w, out, &whole, err);
+    }
+    for (int s = 0; st == RENA_OK && s < n_shards; s++) {
+        rena_progress_report(progress, "merging", s, n_shards, shards[order[s]]);
+        st = merge_shard(&w, shards[order[s]], &metas[order[s]], progress, err);
+    }
+    if (st == RENA_OK) {
+        rena_progress_report(progress, "merging", n_shards, n_shards, NULL);
+        st = rena_dataset_writer_commit(&w, err);
+    }
+    rena_dataset_writer_abort(&w);
+    free(metas);
+    free(order);
+    return st;
+}

@@ -1,0 +1,187 @@
+/* `rena generate` and `rena merge` as a user runs them: flags, exit codes,
+ * and one small end-to-end run on the simulated face, sharded and merged. */
+#include <dirent.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include "atomicfile.h"
+#include "dataset.h"
+#include "testutil.h"
+
+static char root[512];
+static char output[16384];
+
+static void setup(void) { rena_test_tmpdir(root, sizeof root); }
+static void teardown(void) { rena_remove_tree(root); }
+
+static const char *binary(void)
+{
+    const char *b = getenv("RENA_BINARY");
+    ck_assert_msg(b && *b, "RENA_BINARY is not set");
+    return b;
+}
+
+/* Runs `rena <args>` (args formatted), captures stdout+stderr into output
+ * and returns the exit code. */
+static int run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int run(const char *fmt, ...)
+{
+    char args[4096], cmd[8192];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(args, sizeof args, fmt, ap);
+    va_end(ap);
+    snprintf(cmd, sizeof cmd, "%s %s 2>&1", binary(), args);
+    FILE *p = popen(cmd, "r");
+    ck_assert_ptr_nonnull(p);
+    size_t n = fread(output, 1, sizeof output - 1, p);
+    output[n] = '\0';
+    int status = pclose(p);
+    ck_assert(WIFEXITED(status));
+    return WEXITSTATUS(status);
+}
+
+static int entries(const char *dir)
+{
+    DIR *d = opendir(dir);
+    int n = 0;
+    struct dirent *e;
+    while (d && (e = readdir(d)) != NULL)
+        n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+    if (d)
+        closedir(d);
+    return d ? n : -1;
+}
+
+static void assert_usage_error(const char *args, const char *mention)
+{
+    int rc = run("%s", args);
+    ck_assert_msg(rc == 2, "'rena %s' exited %d: %s", args, rc, output);
+    ck_assert_msg(strstr(output, mention), "'rena %s' does not mention '%s': %s", args, mention,
+                  output);
+    ck_assert_msg(entries(root) == 0, "'rena %s' left files behind", args);
+}
+
+START_TEST(bad_flags_exit_2_and_create_nothing)
+{
+    char a[2048];
+#define BAD(mention, ...)                                                                          \
+    do {                                                                                           \
+        snprintf(a, sizeof a, __VA_ARGS__);                                                        \
+        assert_usage_error(a, mention);                                                            \
+    } while (0)
+    BAD("--bogus", "generate --out %s/d --bogus", root);
+    BAD("--samples", "generate --out %s/d --samples abc", root);
+    BAD("--samples", "generate --out %s/d --samples 1", root);
+    BAD("--out", "generate --samples 10");
+    BAD("--test", "generate --out %s/d --samples 10 --test 10", root);
+    BAD("--shard", "generate --out %s/d --shard 3/2", root);
+    BAD("--shard", "generate --out %s/d --samples 4 --shard 1/5", root);
+    BAD("--jobs", "generate --out %s/d --jobs 0", root);
+    BAD("--noise", "generate --out %s/d --noise -1", root);
+    BAD("--strategy", "generate --out %s/d --strategy chaos", root);
+    BAD("--seed", "generate --out %s/d --seed", root);
+    BAD("extra", "generate --out %s/d extra", root);
+    BAD("no shard", "merge --out %s/d", root);
+    BAD("--out", "merge %s/a %s/b", root, root);
+    BAD("--x", "merge --out %s/d --x %s/a", root, root);
+#undef BAD
+    ck_assert_int_eq(run("generate --help"), 0);
+    ck_assert(strstr(output, "--samples"));
+    ck_assert_int_eq(run("merge --help"), 0);
+}
+END_TEST
+
+START_TEST(unusable_output_or_backend_exit_1_and_write_nothing)
+{
+    char file[600];
+    snprintf(file, sizeof file, "%s/plain-file", root);
+    ck_assert_int_eq(rena_atomic_write(file, "x", 1, NULL), RENA_OK);
+    ck_assert_int_eq(run("generate --out %s/ds --samples 10", file), 1);
+    ck_assert_msg(strstr(output, "plain-file/ds"), "message does not name the folder: %s", output);
+    ck_assert_int_eq(run("generate --out %s --samples 10", file), 1);
+    ck_assert(strstr(output, "not a folder"));
+    ck_assert_int_eq(run("generate --out %s/ds --samples 10 --backend nowhere", root), 1);
+    ck_assert(strstr(output, "nowhere"));
+    ck_assert_int_eq(entries(root), 1);
+    ck_assert_int_eq(run("merge --out %s/m %s/missing-shard", root, root), 1);
+    ck_assert(strstr(output, "missing-shard"));
+    ck_assert_int_eq(entries(root), 1);
+}
+END_TEST
+
+static int same_file(const char *a_dir, const char *b_dir, const char *rel)
+{
+    char a[700], b[700];
+    snprintf(a, sizeof a, "%s/%s", a_dir, rel);
+    snprintf(b, sizeof b, "%s/%s", b_dir, rel);
+    unsigned char *da = NULL, *db = NULL;
+    size_t sa = 0, sb = 0;
+    int same = rena_read_file(a, &da, &sa, NULL) == RENA_OK &&
+               rena_read_file(b, &db, &sb, NULL) == RENA_OK && sa == sb && !memcmp(da, db, sa);
+    free(da);
+    free(db);
+    return same;
+}
+
+static void assert_same_dataset(const char *a, const char *b)
+{
+    char rel[64];
+    ck_assert_msg(same_file(a, b, "meta.json"), "meta.json of %s and %s differ", a, b);
+    for (int split = 0; split < 2; split++)
+        for (int f = 0; f < RENA_DATASET_NUM_FILES; f++) {
+            snprintf(rel, sizeof rel, "%s/%s", split ? "test" : "train", rena_dataset_files[f]);
+            ck_assert_msg(same_file(a, b, rel), "%s of %s and %s differ", rel, a, b);
+        }
+}
+
+START_TEST(sim_shards_merge_into_the_unsharded_dataset)
+{
+    char whole[600], s1[600], s2[600], merged[600];
+    snprintf(whole, sizeof whole, "%s/whole", root);
+    snprintf(s1, sizeof s1, "%s/s1", root);
+    snprintf(s2, sizeof s2, "%s/s2", root);
+    snprintf(merged, sizeof merged, "%s/merged", root);
+    int rc = run("generate --out %s --samples 40 --seed 3", whole);
+    ck_assert_msg(rc == 0, "generate failed: %s", output);
+    ck_assert_msg(strstr(output, "40 samples (36 train, 4 test)"), "summary: %s", output);
+    ck_assert_msg(strstr(output, "samples/s"), "summary: %s", output);
+    ck_assert_int_eq(run("generate --out %s --samples 40 --seed 3 --shard 1/2", s1), 0);
+    ck_assert_int_eq(run("generate --out %s --samples 40 --seed 3 --shard 2/2 --jobs 2", s2), 0);
+    rc = run("merge --out %s %s %s", merged, s2, s1);
+    ck_assert_msg(rc == 0, "merge failed: %s", output);
+    assert_same_dataset(whole, merged);
+    rena_dataset_meta m;
+    rena_error e;
+    ck_assert_int_eq(rena_dataset_read_meta(merged, &m, &e), RENA_OK);
+    ck_assert_str_eq(m.backend, "sim");
+    ck_assert_str_ne(m.mujoco_version, "");
+    ck_assert_uint_eq(m.features & RENA_FEAT_BLENDSHAPES, RENA_FEAT_BLENDSHAPES);
+    rena_samples s;
+    ck_assert_int_eq(rena_dataset_load_split(merged, "train", &s, &e), RENA_OK);
+    ck_assert_int_eq(s.n, 36);
+    /* the face moved: blendshapes are not all the same */
+    int varied = 0;
+    for (int k = 0; k < RENA_NUM_BLENDSHAPES; k++)
+        varied += s.blendshapes[k] != s.blendshapes[RENA_NUM_BLENDSHAPES + k];
+    ck_assert_int_gt(varied, 0);
+    rena_samples_free(&s);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("apps_generate");
+    TCase *tc = tcase_create("generate");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_set_timeout(tc, 600);
+    tcase_add_test(tc, bad_flags_exit_2_and_create_nothing);
+    tcase_add_test(tc, unusable_output_or_backend_exit_1_and_write_nothing);
+    tcase_add_test(tc, sim_shards_merge_into_the_unsharded_dataset);
+    suite_add_tcase(s, tc);
+    return rena_test_run(s);
+}
