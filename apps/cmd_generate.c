@@ -1,11 +1,11 @@
 /* cmd_generate.c: `rena generate`, the expert-strategy dataset on a face
  * backend (paper Sec. IV.B). */
-#include <mujoco/mujoco.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "backend.h"
 #include "cli.h"
+#include "sim.h"
 #include "commands.h"
 #include "dataset.h"
 #include "generate.h"
@@ -145,7 +145,7 @@ static void fill_meta(const gen_args *a, rena_dataset_meta *m)
     snprintf(m->strategy, sizeof m->strategy, "%s", a->strategy);
     snprintf(m->backend, sizeof m->backend, "%s", a->backend);
     if (!strncmp(a->backend, "sim", 3))
-        snprintf(m->mujoco_version, sizeof m->mujoco_version, "%s", mj_versionString());
+        snprintf(m->mujoco_version, sizeof m->mujoco_version, "%s", rena_sim_mujoco_version());
 }
 
 static void print_summary(const gen_args *a, const rena_generate_stats *s)

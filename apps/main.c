@@ -20,6 +20,9 @@ static const command commands[] = {
     {"ablation", rena_cmd_ablation, "train every architecture and lambda (paper Table I)"},
     {"servo", rena_cmd_servo, "talk to a Feetech STS servo bus (scan, read, write, torque...)"},
     {"emu", rena_cmd_emu, "run the 25-servo STS bus emulator on a pseudo-terminal"},
+    {"mimic", rena_cmd_mimic, "drive the face from a performer's expressions, frame by frame"},
+    {"evaluate", rena_cmd_evaluate, "compare mimicry methods as paper Tables II and III"},
+    {"view", rena_cmd_view, "show the simulated face live in a window, mimicking a target"},
 };
 
 static void usage(FILE *out)
@@ -41,7 +44,7 @@ int main(int argc, char **argv)
         return RENA_EXIT_OK;
     }
     if (!strcmp(argv[1], "--version")) {
-        printf("rena 0.1.0\n");
+        printf("rena %s\n", RENA_VERSION);
         return RENA_EXIT_OK;
     }
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)

@@ -24,6 +24,9 @@ void rena_sim_options_default(rena_sim_options *opt);
  * source-tree scenes/face.xml. Returns a static string. */
 const char *rena_sim_default_scene(void);
 
+/* The MuJoCo library version in use, e.g. "2.2.2" (recorded in dataset metadata). */
+const char *rena_sim_mujoco_version(void);
+
 /* Opens a simulated face and fills `out` with its actuator interface.
  * Loading runs the face once through its calibration poses (see
  * rena_sim_perception_calib) and leaves it reset to neutral.
