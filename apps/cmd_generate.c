@@ -9,16 +9,23 @@
 #include "commands.h"
 #include "dataset.h"
 #include "generate.h"
+#include "mpi_run.h"
 
 #define CMD "generate"
+
+/* The emulator's servos move in emulated time this much faster than the
+ * wall clock, so a horn reaches its goal within microseconds and a sample
+ * costs a few bus round trips instead of two ~0.2 s moves. */
+#define EMU_SPEEDUP 1e5
 
 static void usage(FILE *out)
 {
     fprintf(out,
             "usage: rena generate --out DIR [options]\n"
             "\n"
-            "Drives the face with the expert strategy (paper Algorithm 1), observes it and\n"
-            "writes a dataset folder (train/, test/, meta.json, optional images/).\n"
+            "Drives the face with the expert strategy (paper Algorithm 1), reads the servo\n"
+            "positions back, observes the face and writes a dataset folder (train/, test/,\n"
+            "meta.json, optional images/).\n"
             "\n"
             "  --out DIR         dataset folder; built aside and renamed into place at the end\n"
             "  --samples N       samples in the whole dataset (default %ld)\n"
@@ -27,8 +34,11 @@ static void usage(FILE *out)
             "  --images          also save images/NNNNNN.png (640x480 camera)\n"
             "  --shard I/N       generate only shard I of N; join shards with 'rena merge'\n"
             "  --noise PX        Gaussian noise on the landmarks, sigma in pixels (default 0)\n"
-            "  --backend SPEC    sim | sim:SCENE.xml | emu | serial:PORT (default sim)\n"
-            "  --jobs J          worker threads, each with its own face (default 1)\n"
+            "  --backend SPEC    sim | sim:SCENE.xml | emu | serial:PORT (default sim);\n"
+            "                    emu and serial have no camera: they record commands and\n"
+            "                    read-back positions only (meta.json \"features\": false)\n"
+            "  --jobs J          worker threads, each with its own face (default 1; serial:PORT\n"
+            "                    is one bus and takes 1)\n"
             "  --strategy NAME   expert (default) | random (uniform babbling baseline)\n",
             RENA_DATASET_DEFAULT_SAMPLES);
 }
@@ -117,6 +127,11 @@ static int parse_args(int argc, char **argv, gen_args *a)
     if (a->shard_count > a->samples)
         return rena_cli_usage_error(CMD, "--shard %ld/%ld: more shards than samples (%ld)",
                                     a->shard_index, a->shard_count, a->samples);
+    if (a->jobs > 1 && !strncmp(a->backend, "serial:", 7))
+        return rena_cli_usage_error(CMD,
+                                    "--jobs %ld: %s is one servo bus that only one worker can "
+                                    "drive; use --jobs 1 (or one --shard per robot and port)",
+                                    a->jobs, a->backend);
     return -1;
 }
 
@@ -148,6 +163,19 @@ static void fill_meta(const gen_args *a, rena_dataset_meta *m)
         snprintf(m->mujoco_version, sizeof m->mujoco_version, "%s", rena_sim_mujoco_version());
 }
 
+/* The emulator needs no real-time pacing: no sleep between ramp cycles and
+ * fast emulated servos. A real bus keeps the safe defaults. */
+static void backend_options(const gen_args *a, rena_backend_options *opt)
+{
+    rena_backend_options_default(opt);
+    opt->sim.render = a->images;       /* no GL context unless images are wanted */
+    opt->sim.landmark_noise_px = 0.0;  /* noise is added per sample index by the loop */
+    if (!strcmp(a->backend, "emu")) {
+        opt->hw.cycle_s = 0.0;
+        opt->hw.emu_speedup = EMU_SPEEDUP;
+    }
+}
+
 static void print_summary(const gen_args *a, const rena_generate_stats *s)
 {
     printf("rena generate: wrote %ld samples (%ld train, %ld test", s->samples, s->n_train, s->n_test);
@@ -158,6 +186,10 @@ static void print_summary(const gen_args *a, const rena_generate_stats *s)
         printf(" [shard %ld/%ld]", a->shard_index, a->shard_count);
     printf(" in %.1f s (%.1f samples/s)\n", s->seconds,
            s->seconds > 0 ? (double)s->samples / s->seconds : 0.0);
+    if (!s->features)
+        printf("rena generate: %s has no perception; the dataset holds commands and read-back "
+               "positions only (\"features\": false)\n",
+               a->backend);
     if (s->adjusted)
         printf("rena generate: the backend clamped %ld commands; the stored ones are what it sent\n",
                s->adjusted);
@@ -171,15 +203,17 @@ int rena_cmd_generate(int argc, char **argv)
         return rc;
     backend_factory factory;
     factory.spec = a.backend;
-    rena_backend_options_default(&factory.opt);
-    factory.opt.sim.render = a.images;        /* no GL context unless images are wanted */
-    factory.opt.sim.landmark_noise_px = 0.0;  /* noise is added per sample index by the loop */
+    backend_options(&a, &factory.opt);
     rena_generate_options opt;
     rena_generate_options_default(&opt);
     fill_meta(&a, &opt.meta);
     opt.jobs = (int)a.jobs;
     opt.open_actuator = open_backend;
     opt.open_user = &factory;
+#ifdef RENA_MPI
+    if (rena_mpi_launched()) /* one shard per rank, joined by rank 0 (docs/cluster.md) */
+        return rena_mpi_generate(CMD, a.out, &opt);
+#endif
     rena_progress progress = rena_cli_progress(CMD);
     rena_generate_stats stats;
     rena_error err;

@@ -70,7 +70,8 @@ int rena_cmd_merge(int argc, char **argv)
     rena_dataset_meta m;
     if (rena_dataset_read_meta(out, &m, &err) != RENA_OK)
         return rena_cli_fail(CMD, &err);
-    printf("rena merge: joined %d shards into %s (%ld samples: %ld train, %ld test%s)\n", n, out,
-           m.total, m.n_train, m.n_test, m.images ? ", with images" : "");
+    printf("rena merge: joined %d shards into %s (%ld samples: %ld train, %ld test%s%s)\n", n, out,
+           m.total, m.n_train, m.n_test, m.images ? ", with images" : "",
+           m.features ? "" : ", commands and positions only");
     return RENA_EXIT_OK;
 }

@@ -10,6 +10,7 @@ set_target_properties(rena_hw PROPERTIES OUTPUT_NAME rena-hw EXPORT_NAME hw)
 
 foreach(part core sim hw)
   file(GLOB headers ${PROJECT_SOURCE_DIR}/${part}/*.h)
+  list(FILTER headers EXCLUDE REGEX "_internal\\.h$")
   install(FILES ${headers} DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/rena COMPONENT dev)
 endforeach()
 

@@ -16,8 +16,12 @@
 /* Keys the split permutation apart from the sample streams of the same seed. */
 #define SPLIT_SALT 0x5350304C49545F31ULL
 
+/* Positions in rena_dataset_files. */
+enum { COMMANDS_FILE = 0, POSITIONS_FILE = 1, INDEX_FILE = RENA_DATASET_NUM_FILES - 1 };
+
 const char *const rena_dataset_files[RENA_DATASET_NUM_FILES] = {
-    "commands.npy", "blendshapes.npy", "landmarks.npy", "head_pose.npy", "index.npy"};
+    "commands.npy", "positions.npy", "blendshapes.npy", "landmarks.npy", "head_pose.npy",
+    "index.npy"};
 
 void rena_dataset_meta_default(rena_dataset_meta *meta)
 {
@@ -136,13 +140,17 @@ static rena_status check_names(const cJSON *root, const char *file, const char *
     return RENA_OK;
 }
 
+/* "features" is a list of the observed parts, or false when the backend had
+ * no perception (commands and positions only). */
 static rena_status get_features(const cJSON *root, const char *file, unsigned *out, rena_error *err)
 {
     static const char *const names[] = {"blendshapes", "landmarks", "head_pose"};
     const cJSON *a = cJSON_GetObjectItemCaseSensitive(root, "features"), *s;
-    if (!cJSON_IsArray(a))
-        return meta_field_error(err, file, "features", "missing or not a list");
     *out = 0;
+    if (cJSON_IsFalse(a))
+        return RENA_OK;
+    if (!cJSON_IsArray(a))
+        return meta_field_error(err, file, "features", "missing, or neither a list nor false");
     cJSON_ArrayForEach(s, a)
     {
         int k = 0;
@@ -188,7 +196,7 @@ static rena_status parse_meta(const cJSON *root, const char *file, rena_dataset_
                               rena_error *err)
 {
     rena_status st;
-    long version, range[2] = {0, 0};
+    long version = 0, range[2] = {0, 0};
     memset(m, 0, sizeof *m);
     if ((st = get_long(root, file, "format_version", 0, 1000000, &version, err)) != RENA_OK)
         return st;
@@ -268,9 +276,10 @@ rena_status rena_dataset_read_meta(const char *dir, rena_dataset_meta *meta, ren
 /* ---- loading a split ---------------------------------------------------------- */
 
 /* Expected trailing dimensions of each file (after n), in rena_dataset_files order. */
-static const int file_ndim[RENA_DATASET_NUM_FILES] = {2, 2, 3, 2, 1};
+static const int file_ndim[RENA_DATASET_NUM_FILES] = {2, 2, 2, 3, 2, 1};
 static const long file_cols[RENA_DATASET_NUM_FILES][2] = {
-    {RENA_NUM_SERVOS, 0}, {RENA_NUM_BLENDSHAPES, 0}, {RENA_NUM_LANDMARKS, 2}, {3, 0}, {0, 0}};
+    {RENA_NUM_SERVOS, 0}, {RENA_NUM_SERVOS, 0}, {RENA_NUM_BLENDSHAPES, 0},
+    {RENA_NUM_LANDMARKS, 2}, {3, 0}, {0, 0}};
 
 static long row_width(int f)
 {
@@ -280,13 +289,34 @@ static long row_width(int f)
     return w;
 }
 
+/* The entry of split/file f in meta.json's "files" table, or NULL. */
+static const cJSON *files_entry(const cJSON *meta_json, const char *split, int f, char *key,
+                                size_t size)
+{
+    snprintf(key, size, "%s/%s", split, rena_dataset_files[f]);
+    const cJSON *files = cJSON_GetObjectItemCaseSensitive(meta_json, "files");
+    return cJSON_GetObjectItemCaseSensitive(files, key);
+}
+
+/* Datasets of the same format version written before positions.npy was
+ * added: say so instead of "file not found". */
+static rena_status check_has_positions(const cJSON *meta_json, const char *split,
+                                       const char *path, rena_error *err)
+{
+    char key[64];
+    if (files_entry(meta_json, split, POSITIONS_FILE, key, sizeof key))
+        return RENA_OK;
+    return rena_error_set(err, RENA_ERR_VERSION, path,
+                          "meta.json lists no %s: the dataset was written by an older rena that "
+                          "did not record read-back positions; generate it again",
+                          key);
+}
+
 static rena_status check_crc(const cJSON *meta_json, const char *split, int f, const char *path,
                              const unsigned char *buf, size_t size, rena_error *err)
 {
     char key[64];
-    snprintf(key, sizeof key, "%s/%s", split, rena_dataset_files[f]);
-    const cJSON *files = cJSON_GetObjectItemCaseSensitive(meta_json, "files");
-    const cJSON *entry = cJSON_GetObjectItemCaseSensitive(files, key);
+    const cJSON *entry = files_entry(meta_json, split, f, key, sizeof key);
     const cJSON *crc = cJSON_GetObjectItemCaseSensitive(entry, "crc32");
     if (!cJSON_IsString(crc))
         return rena_error_set(err, RENA_ERR_FORMAT, path, "meta.json has no CRC-32 for %s", key);
@@ -303,7 +333,7 @@ static rena_status check_crc(const cJSON *meta_json, const char *split, int f, c
 static rena_status check_shape(const char *path, int f, const rena_npy_array *a, long n,
                                rena_error *err)
 {
-    rena_npy_dtype want = f == RENA_DATASET_NUM_FILES - 1 ? RENA_NPY_I32 : RENA_NPY_F32;
+    rena_npy_dtype want = f == INDEX_FILE ? RENA_NPY_I32 : RENA_NPY_F32;
     if (a->dtype != want)
         return rena_error_set(err, RENA_ERR_SHAPE, path, "dtype is '%s', expected '%s'",
                               rena_npy_descr(a->dtype), rena_npy_descr(want));
@@ -331,7 +361,7 @@ static rena_status check_values(const char *path, int f, const rena_npy_array *a
         if (!isfinite(v[i]))
             return rena_error_set(err, RENA_ERR_RANGE, path, "row %ld, column %ld is %s", i / w,
                                   i % w, isnan(v[i]) ? "NaN" : "infinite");
-        if (f == 0 && (v[i] < 0.0f || v[i] > 1.0f))
+        if (f == COMMANDS_FILE && (v[i] < 0.0f || v[i] > 1.0f))
             return rena_error_set(err, RENA_ERR_RANGE, path,
                                   "row %ld: command of servo %s is %g, outside [0,1]", i / w,
                                   rena_servos[i % w].name, (double)v[i]);
@@ -361,7 +391,8 @@ static rena_status check_indices(const char *path, const rena_dataset_meta *m, i
 
 static float **samples_slot(rena_samples *s, int f)
 {
-    float **slots[] = {&s->commands, &s->blendshapes, &s->landmarks, &s->head_pose};
+    float **slots[] = {&s->commands, &s->positions, &s->blendshapes, &s->landmarks,
+                       &s->head_pose};
     return slots[f];
 }
 
@@ -374,21 +405,21 @@ static rena_status load_file(const char *dir, const char *split, int f, const cJ
     size_t size;
     rena_npy_array a;
     memset(&a, 0, sizeof a);
-    rena_status st = rena_read_file(path, &buf, &size, err);
-    if (st != RENA_OK)
+    rena_status st = f == POSITIONS_FILE ? check_has_positions(json, split, path, err) : RENA_OK;
+    if (st != RENA_OK || (st = rena_read_file(path, &buf, &size, err)) != RENA_OK)
         return st;
     if ((st = check_crc(json, split, f, path, buf, size, err)) == RENA_OK &&
         (st = rena_npy_decode(path, buf, size, &a, err)) == RENA_OK &&
         (st = check_shape(path, f, &a, n, err)) == RENA_OK)
         st = check_values(path, f, &a, err);
     free(buf);
-    if (st == RENA_OK && f == RENA_DATASET_NUM_FILES - 1)
+    if (st == RENA_OK && f == INDEX_FILE)
         st = check_indices(path, m, !strcmp(split, "test"), a.data, n, err);
     if (st != RENA_OK) {
         rena_npy_free(&a);
         return st;
     }
-    if (f == RENA_DATASET_NUM_FILES - 1)
+    if (f == INDEX_FILE)
         out->index = a.data;
     else
         *samples_slot(out, f) = a.data;
@@ -434,6 +465,7 @@ void rena_samples_free(rena_samples *s)
     if (!s)
         return;
     free(s->commands);
+    free(s->positions);
     free(s->blendshapes);
     free(s->landmarks);
     free(s->head_pose);
@@ -488,7 +520,8 @@ static rena_status put_split_rows(rena_dataset_writer *w, const char *dir, const
         memcpy(f.landmarks, s.landmarks + i * RENA_NUM_LANDMARKS * 2, sizeof f.landmarks);
         memcpy(f.head_pose, s.head_pose + i * 3, sizeof f.head_pose);
         f.valid = features;
-        st = rena_dataset_writer_put(w, s.index[i], s.commands + i * RENA_NUM_SERVOS, &f, err);
+        st = rena_dataset_writer_put_sample(w, s.index[i], s.commands + i * RENA_NUM_SERVOS,
+                                            s.positions + i * RENA_NUM_SERVOS, &f, err);
     }
     rena_samples_free(&s);
     return st;

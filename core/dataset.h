@@ -7,11 +7,18 @@
  *   train/ and test/       one folder per split, each holding NumPy .npy
  *                          float32 arrays, rows in increasing sample index:
  *     commands.npy         [n,25]    normalised servo commands (what was sent)
+ *     positions.npy        [n,25]    normalised positions read back once the
+ *                                    face settled (sim: horn angles; bus:
+ *                                    present positions)
  *     blendshapes.npy      [n,52]    MediaPipe-order coefficients
  *     landmarks.npy        [n,68,2]  iBUG-68 landmarks, pixels
  *     head_pose.npy        [n,3]     yaw, pitch, roll (radians)
  *     index.npy            [n]       int32 global sample index
  *   images/NNNNNN.png      optional renders, named by global sample index
+ *
+ * A backend without perception (the servo bus: no camera) still makes a
+ * dataset of commands and positions; its blendshapes, landmarks and head
+ * pose are zeros and meta.json says "features": false (meta.features == 0).
  *
  * Which split a sample belongs to depends only on (seed, total samples,
  * test count), so shards agree with the single-process run: a Fisher-Yates
@@ -32,20 +39,23 @@
 #define RENA_DATASET_FORMAT_VERSION 1
 #define RENA_DATASET_DEFAULT_SAMPLES 9000L
 #define RENA_DATASET_MAX_SAMPLES 2147483647L /* sample indices are stored as int32 */
-#define RENA_DATASET_NUM_FILES 5
+#define RENA_DATASET_NUM_FILES 6
 
-/* The .npy files of each split: "commands.npy", "blendshapes.npy",
- * "landmarks.npy", "head_pose.npy", "index.npy" (in this order). */
+/* The .npy files of each split: "commands.npy", "positions.npy",
+ * "blendshapes.npy", "landmarks.npy", "head_pose.npy", "index.npy" (in this
+ * order). */
 extern const char *const rena_dataset_files[RENA_DATASET_NUM_FILES];
 
 /* Samples of one split, row-major, owned by the struct. */
 typedef struct {
     long n;
-    float *commands;    /* n x RENA_NUM_SERVOS */
-    float *blendshapes; /* n x RENA_NUM_BLENDSHAPES */
-    float *landmarks;   /* n x RENA_NUM_LANDMARKS x 2 */
-    float *head_pose;   /* n x 3 */
+    float *commands;    /* n x RENA_NUM_SERVOS, within [0,1] */
+    float *blendshapes; /* n x RENA_NUM_BLENDSHAPES (zeros without perception) */
+    float *landmarks;   /* n x RENA_NUM_LANDMARKS x 2 (zeros without perception) */
+    float *head_pose;   /* n x 3 (zeros without perception) */
     int32_t *index;     /* n global sample indices */
+    float *positions;   /* n x RENA_NUM_SERVOS read back after the write settled; may lie
+                           slightly outside [0,1] (a horn pushed past its limit) */
 } rena_samples;
 
 /* What meta.json records. The writer takes the first block from its caller
@@ -63,7 +73,9 @@ typedef struct {
     double landmark_noise_px; /* sigma of the Gaussian noise added to landmarks */
 
     char rena_version[32];    /* filled by the writer */
-    unsigned features;        /* RENA_FEAT_* parts holding real values (others are 0) */
+    unsigned features;        /* RENA_FEAT_* parts holding real values (others are 0);
+                                 0 = commands and positions only, meta.json "features":
+                                 false (the backend had no perception): not trainable */
     long begin, end;          /* global sample range of this folder */
     long n_train, n_test;     /* rows of each split in this folder */
 } rena_dataset_meta;
@@ -89,7 +101,9 @@ rena_status rena_dataset_read_meta(const char *dir, rena_dataset_meta *meta, ren
  * agree on n, that n > 0, that no value is NaN or Inf (the error names the
  * file and row), that commands lie in [0,1], that the indices belong to the
  * split, and that every file matches its CRC-32 in meta.json
- * (RENA_ERR_CHECKSUM naming the file). */
+ * (RENA_ERR_CHECKSUM naming the file). A dataset written before
+ * positions.npy existed is RENA_ERR_VERSION. Datasets without perception
+ * load too (zero features); check meta.features before training on one. */
 rena_status rena_dataset_load_split(const char *dir, const char *split, rena_samples *out,
                                     rena_error *err);
 void rena_samples_free(rena_samples *s);
@@ -105,7 +119,7 @@ typedef struct {
     char path[4096];          /* final folder */
     char tmp[4096];           /* temporary sibling being built */
     long n;                   /* end - begin */
-    float *commands, *blendshapes, *landmarks, *head_pose; /* n rows each */
+    float *commands, *positions, *blendshapes, *landmarks, *head_pose; /* n rows each */
     unsigned char *features;  /* n: RENA_FEAT_* valid flags of each row */
     unsigned char *filled;    /* n: 1 once a row was put */
     unsigned char *is_test;   /* n: split of each row */
@@ -115,8 +129,15 @@ typedef struct {
  * allocates the rows of the shard's range. */
 rena_status rena_dataset_writer_open(rena_dataset_writer *w, const char *path,
                                      const rena_dataset_meta *meta, rena_error *err);
-/* Stores sample `index` (global, inside the writer's range). Parts of f not
- * flagged valid are stored as zeros; non-finite values are refused. */
+/* Stores sample `index` (global, inside the writer's range): the command
+ * sent (within [0,1]), the positions read back (NULL: not measured, stored as
+ * zeros) and the observed features (NULL or parts not flagged valid: stored
+ * as zeros). Non-finite values are refused. */
+rena_status rena_dataset_writer_put_sample(rena_dataset_writer *w, long index,
+                                           const float cmd[RENA_NUM_SERVOS],
+                                           const float pos[RENA_NUM_SERVOS],
+                                           const rena_features *f, rena_error *err);
+/* rena_dataset_writer_put_sample without positions (stored as zeros). */
 rena_status rena_dataset_writer_put(rena_dataset_writer *w, long index,
                                     const float cmd[RENA_NUM_SERVOS], const rena_features *f,
                                     rena_error *err);

@@ -21,17 +21,21 @@
 #endif
 
 #define LM_VALUES (RENA_NUM_LANDMARKS * 2)
+/* The float columns, in rena_dataset_files order; index.npy comes last. */
+#define N_COLS (RENA_DATASET_NUM_FILES - 1)
+#define INDEX_FILE (RENA_DATASET_NUM_FILES - 1)
 
 static void free_rows(rena_dataset_writer *w)
 {
     free(w->commands);
+    free(w->positions);
     free(w->blendshapes);
     free(w->landmarks);
     free(w->head_pose);
     free(w->features);
     free(w->filled);
     free(w->is_test);
-    w->commands = w->blendshapes = w->landmarks = w->head_pose = NULL;
+    w->commands = w->positions = w->blendshapes = w->landmarks = w->head_pose = NULL;
     w->features = w->filled = w->is_test = NULL;
 }
 
@@ -95,6 +99,7 @@ static rena_status alloc_rows(rena_dataset_writer *w, rena_error *err)
 {
     size_t n = (size_t)w->n;
     w->commands = calloc(n * RENA_NUM_SERVOS, sizeof(float));
+    w->positions = calloc(n * RENA_NUM_SERVOS, sizeof(float));
     w->blendshapes = calloc(n * RENA_NUM_BLENDSHAPES, sizeof(float));
     w->landmarks = calloc(n * LM_VALUES, sizeof(float));
     w->head_pose = calloc(n * 3, sizeof(float));
@@ -103,7 +108,7 @@ static rena_status alloc_rows(rena_dataset_writer *w, rena_error *err)
     unsigned char *mask = malloc((size_t)w->meta.total);
     w->is_test = malloc(n);
     rena_status st = RENA_OK;
-    if (!w->commands || !w->blendshapes || !w->landmarks || !w->head_pose || !w->features ||
+    if (!w->commands || !w->positions || !w->blendshapes || !w->landmarks || !w->head_pose || !w->features ||
         !w->filled || !mask || !w->is_test)
         st = rena_error_set(err, RENA_ERR_NOMEM, w->path, "out of memory for %ld samples", w->n);
     else
@@ -165,12 +170,14 @@ static rena_status check_index(const rena_dataset_writer *w, long index, rena_er
     return RENA_OK;
 }
 
-rena_status rena_dataset_writer_put(rena_dataset_writer *w, long index,
-                                    const float cmd[RENA_NUM_SERVOS], const rena_features *f,
-                                    rena_error *err)
+rena_status rena_dataset_writer_put_sample(rena_dataset_writer *w, long index,
+                                           const float cmd[RENA_NUM_SERVOS],
+                                           const float pos[RENA_NUM_SERVOS],
+                                           const rena_features *f, rena_error *err)
 {
     rena_status st = check_index(w, index, err);
-    if (st != RENA_OK || (st = check_finite(w, index, "commands", cmd, RENA_NUM_SERVOS, err)))
+    if (st != RENA_OK || (st = check_finite(w, index, "commands", cmd, RENA_NUM_SERVOS, err)) ||
+        (pos && (st = check_finite(w, index, "positions", pos, RENA_NUM_SERVOS, err))))
         return st;
     for (int k = 0; k < RENA_NUM_SERVOS; k++)
         if (cmd[k] < 0.0f || cmd[k] > 1.0f)
@@ -185,6 +192,11 @@ rena_status rena_dataset_writer_put(rena_dataset_writer *w, long index,
         return st;
     long row = index - w->meta.begin;
     memcpy(w->commands + row * RENA_NUM_SERVOS, cmd, RENA_NUM_SERVOS * sizeof(float));
+    float *ps = w->positions + row * RENA_NUM_SERVOS;
+    if (pos)
+        memcpy(ps, pos, RENA_NUM_SERVOS * sizeof(float));
+    else
+        memset(ps, 0, RENA_NUM_SERVOS * sizeof(float));
     float *bs = w->blendshapes + row * RENA_NUM_BLENDSHAPES, *lm = w->landmarks + row * LM_VALUES;
     float *hp = w->head_pose + row * 3;
     memset(bs, 0, RENA_NUM_BLENDSHAPES * sizeof(float));
@@ -199,6 +211,13 @@ rena_status rena_dataset_writer_put(rena_dataset_writer *w, long index,
     w->features[row] = (unsigned char)valid;
     w->filled[row] = 1;
     return RENA_OK;
+}
+
+rena_status rena_dataset_writer_put(rena_dataset_writer *w, long index,
+                                    const float cmd[RENA_NUM_SERVOS], const rena_features *f,
+                                    rena_error *err)
+{
+    return rena_dataset_writer_put_sample(w, index, cmd, NULL, f, err);
 }
 
 static void image_path(const rena_dataset_writer *w, long index, char *path, size_t size)
@@ -246,15 +265,16 @@ rena_status rena_dataset_writer_put_image_file(rena_dataset_writer *w, long inde
 
 typedef struct {
     long n;
-    float *cols[4]; /* commands, blendshapes, landmarks, head_pose */
+    float *cols[N_COLS]; /* commands, positions, blendshapes, landmarks, head_pose */
     int32_t *index;
 } split_rows;
 
-static const long col_width[4] = {RENA_NUM_SERVOS, RENA_NUM_BLENDSHAPES, LM_VALUES, 3};
+static const long col_width[N_COLS] = {RENA_NUM_SERVOS, RENA_NUM_SERVOS, RENA_NUM_BLENDSHAPES,
+                                       LM_VALUES, 3};
 
 static void free_split(split_rows *s)
 {
-    for (int c = 0; c < 4; c++)
+    for (int c = 0; c < N_COLS; c++)
         free(s->cols[c]);
     free(s->index);
 }
@@ -266,9 +286,10 @@ static rena_status gather_split(const rena_dataset_writer *w, int test, split_ro
     memset(s, 0, sizeof *s);
     for (long i = 0; i < w->n; i++)
         s->n += w->is_test[i] == test;
-    const float *src[4] = {w->commands, w->blendshapes, w->landmarks, w->head_pose};
+    const float *src[N_COLS] = {w->commands, w->positions, w->blendshapes, w->landmarks,
+                                w->head_pose};
     int ok = (s->index = malloc((size_t)(s->n ? s->n : 1) * sizeof(int32_t))) != NULL;
-    for (int c = 0; c < 4; c++)
+    for (int c = 0; c < N_COLS; c++)
         ok &= (s->cols[c] = malloc((size_t)(s->n ? s->n : 1) * col_width[c] * sizeof(float))) != NULL;
     if (!ok) {
         free_split(s);
@@ -278,7 +299,7 @@ static rena_status gather_split(const rena_dataset_writer *w, int test, split_ro
     for (long i = 0; i < w->n; i++) {
         if (w->is_test[i] != test)
             continue;
-        for (int c = 0; c < 4; c++)
+        for (int c = 0; c < N_COLS; c++)
             memcpy(s->cols[c] + k * col_width[c], src[c] + i * col_width[c],
                    (size_t)col_width[c] * sizeof(float));
         s->index[k++] = (int32_t)(w->meta.begin + i);
@@ -294,7 +315,7 @@ static rena_status write_npy(const rena_dataset_writer *w, const char *split, in
     snprintf(path, sizeof path, "%s/%s", w->tmp, key);
     unsigned char *buf;
     size_t size;
-    rena_npy_dtype dtype = f == RENA_DATASET_NUM_FILES - 1 ? RENA_NPY_I32 : RENA_NPY_F32;
+    rena_npy_dtype dtype = f == INDEX_FILE ? RENA_NPY_I32 : RENA_NPY_F32;
     rena_status st = rena_npy_encode(path, dtype, ndim, shape, data, &buf, &size, err);
     if (st != RENA_OK)
         return st;
@@ -317,15 +338,16 @@ static rena_status write_split(const rena_dataset_writer *w, int test, cJSON *fi
     rena_status st = gather_split(w, test, &s, err);
     if (st != RENA_OK)
         return st;
-    long shapes[4][3] = {{s.n, RENA_NUM_SERVOS, 0},
-                         {s.n, RENA_NUM_BLENDSHAPES, 0},
-                         {s.n, RENA_NUM_LANDMARKS, 2},
-                         {s.n, 3, 0}};
-    const int ndim[4] = {2, 2, 3, 2};
-    for (int c = 0; st == RENA_OK && c < 4; c++)
+    long shapes[N_COLS][3] = {{s.n, RENA_NUM_SERVOS, 0},
+                              {s.n, RENA_NUM_SERVOS, 0},
+                              {s.n, RENA_NUM_BLENDSHAPES, 0},
+                              {s.n, RENA_NUM_LANDMARKS, 2},
+                              {s.n, 3, 0}};
+    const int ndim[N_COLS] = {2, 2, 2, 3, 2};
+    for (int c = 0; st == RENA_OK && c < N_COLS; c++)
         st = write_npy(w, split, c, ndim[c], shapes[c], s.cols[c], files, err);
     if (st == RENA_OK)
-        st = write_npy(w, split, 4, 1, &s.n, s.index, files, err);
+        st = write_npy(w, split, INDEX_FILE, 1, &s.n, s.index, files, err);
     *rows = s.n;
     free_split(&s);
     return st;
@@ -368,11 +390,17 @@ static cJSON *meta_json(const rena_dataset_meta *m)
     cJSON_AddNumberToObject(root, "test_rows", (double)m->n_test);
     cJSON_AddBoolToObject(root, "images", m->images);
     cJSON_AddNumberToObject(root, "landmark_noise_px", m->landmark_noise_px);
+    /* false rather than []: nothing was observed, so the dataset cannot be
+     * trained on, and a reader should not have to infer that from a list. */
     static const char *const feats[] = {"blendshapes", "landmarks", "head_pose"};
-    cJSON *fa = cJSON_AddArrayToObject(root, "features");
-    for (int k = 0; k < 3; k++)
-        if (m->features & (1u << k))
-            cJSON_AddItemToArray(fa, cJSON_CreateString(feats[k]));
+    if (m->features) {
+        cJSON *fa = cJSON_AddArrayToObject(root, "features");
+        for (int k = 0; k < 3; k++)
+            if (m->features & (1u << k))
+                cJSON_AddItemToArray(fa, cJSON_CreateString(feats[k]));
+    } else {
+        cJSON_AddFalseToObject(root, "features");
+    }
     const char *servo_names[RENA_NUM_SERVOS];
     for (int i = 0; i < RENA_NUM_SERVOS; i++)
         servo_names[i] = rena_servos[i].name;

@@ -58,6 +58,8 @@ typedef struct {
     atomic_long next;      /* next sample index to take */
     atomic_long done;      /* samples stored */
     atomic_long adjusted;  /* commands clamped by the backend */
+    atomic_int perceives;  /* -1 until the first observation, then 1 if the backend
+                              observes blendshapes, 0 if it cannot */
     atomic_int stop;       /* set on the first error or on cancellation */
     pthread_mutex_t lock;  /* guards first_err */
     rena_error first_err;
@@ -81,28 +83,51 @@ static void record_error(run_state *run, const rena_error *e)
     atomic_store(&run->stop, 1);
 }
 
-static rena_status observe_sample(rena_actuator *act, const rena_generate_options *opt, long i,
-                                  rena_observation *obs, rena_error *err)
+/* A backend either perceives the face for every sample or for none: a
+ * dataset whose features vanish for some rows would train on zeros. */
+static rena_status agree_on_perception(run_state *run, int perceives, long i, rena_error *err)
 {
-    unsigned want = RENA_OBS_FEATURES | (opt->meta.images ? RENA_OBS_IMAGE : 0);
-    rena_status st = rena_actuator_observe(act, want, obs, err);
-    if (st == RENA_ERR_UNSUPPORTED || (st == RENA_OK && !(obs->features.valid & RENA_FEAT_BLENDSHAPES)))
-        return rena_error_set(err, RENA_ERR_UNSUPPORTED, opt->meta.backend,
-                              "this backend cannot observe the face's blendshapes; generating a "
-                              "dataset needs perception (use the sim backend)");
-    if (st == RENA_OK && opt->meta.images && !obs->has_image)
-        return rena_error_set(err, RENA_ERR_UNSUPPORTED, opt->meta.backend,
-                              "this backend gives no camera image; leave out --images");
-    if (st == RENA_OK)
-        rena_generate_landmark_noise(opt->meta.seed, i, opt->meta.landmark_noise_px, &obs->features);
-    return st;
+    int expected = -1;
+    if (atomic_compare_exchange_strong(&run->perceives, &expected, perceives) ||
+        expected == perceives)
+        return RENA_OK;
+    return rena_error_set(err, RENA_ERR_BACKEND, run->opt->meta.backend,
+                          "sample %ld %s blendshapes but earlier samples %s: the face must be "
+                          "observed for every sample or for none",
+                          i, perceives ? "has" : "has no", perceives ? "had none" : "had them");
 }
 
-/* Makes one sample: reset, command, send, observe, store. */
+/* Observes sample i. A backend without perception (observe unsupported, or
+ * no blendshapes) leaves obs->features.valid 0: the row then holds the
+ * command and the positions only. */
+static rena_status observe_sample(run_state *run, rena_actuator *act, long i,
+                                  rena_observation *obs, rena_error *err)
+{
+    const rena_generate_options *opt = run->opt;
+    unsigned want = RENA_OBS_FEATURES | (opt->meta.images ? RENA_OBS_IMAGE : 0);
+    memset(obs, 0, sizeof *obs);
+    rena_status st = rena_actuator_observe(act, want, obs, err);
+    if (st == RENA_ERR_UNSUPPORTED) {
+        memset(obs, 0, sizeof *obs);
+        rena_error_clear(err);
+    } else if (st != RENA_OK) {
+        return st;
+    }
+    if (opt->meta.images && !obs->has_image)
+        return rena_error_set(err, RENA_ERR_UNSUPPORTED, opt->meta.backend,
+                              "this backend gives no camera image; leave out --images");
+    int perceives = (obs->features.valid & RENA_FEAT_BLENDSHAPES) != 0;
+    if (!perceives)
+        obs->features.valid = 0;
+    rena_generate_landmark_noise(opt->meta.seed, i, opt->meta.landmark_noise_px, &obs->features);
+    return agree_on_perception(run, perceives, i, err);
+}
+
+/* Makes one sample: reset, command, send, read back, observe, store. */
 static rena_status make_sample(run_state *run, rena_actuator *act, long i, rena_error *err)
 {
     const rena_generate_options *opt = run->opt;
-    float cmd[RENA_NUM_SERVOS], sent[RENA_NUM_SERVOS];
+    float cmd[RENA_NUM_SERVOS], sent[RENA_NUM_SERVOS], pos[RENA_NUM_SERVOS];
     rena_observation obs;
     rena_status st = rena_actuator_reset(act, err);
     if (st == RENA_OK)
@@ -112,11 +137,12 @@ static rena_status make_sample(run_state *run, rena_actuator *act, long i, rena_
     /* A backend that leaves `sent` alone still stores a safe command. */
     rena_servo_sanitize(cmd, sent);
     if ((st = rena_actuator_write(act, cmd, sent, err)) != RENA_OK ||
-        (st = observe_sample(act, opt, i, &obs, err)) != RENA_OK)
+        (st = rena_actuator_read(act, pos, err)) != RENA_OK ||
+        (st = observe_sample(run, act, i, &obs, err)) != RENA_OK)
         return st;
     if (memcmp(cmd, sent, sizeof cmd) != 0)
         atomic_fetch_add(&run->adjusted, 1);
-    st = rena_dataset_writer_put(run->writer, i, sent, &obs.features, err);
+    st = rena_dataset_writer_put_sample(run->writer, i, sent, pos, &obs.features, err);
     if (st == RENA_OK && opt->meta.images)
         st = rena_dataset_writer_put_image(run->writer, i, &obs.image, err);
     return st;
@@ -231,6 +257,7 @@ rena_status rena_generate(const char *out_dir, const rena_generate_options *opt,
     atomic_init(&run.next, writer.meta.begin);
     atomic_init(&run.done, 0);
     atomic_init(&run.adjusted, 0);
+    atomic_init(&run.perceives, -1);
     atomic_init(&run.stop, 0);
     pthread_mutex_init(&run.lock, NULL);
     int jobs = opt->jobs < writer.n ? opt->jobs : (int)writer.n;
@@ -259,6 +286,7 @@ rena_status rena_generate(const char *out_dir, const rena_generate_options *opt,
         stats->n_test = writer.meta.n_test;
         stats->images = writer.meta.images ? stats->samples : 0;
         stats->adjusted = atomic_load(&run.adjusted);
+        stats->features = writer.meta.features;
         stats->seconds = now_seconds() - t0;
     }
     return RENA_OK;

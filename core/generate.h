@@ -1,6 +1,12 @@
 /* generate.h: the dataset generation loop (paper Fig. 3, left): for every
  * sample index of a shard, reset the face, draw the strategy's command, send
- * it, observe the face and store what was sent together with what was seen.
+ * it, read the positions back, observe the face and store what was sent
+ * together with where the servos went and what was seen.
+ *
+ * A backend without perception (the servo bus: observe is unsupported, or
+ * gives no blendshapes) still generates: the rows hold commands and
+ * positions, the features are zeros and meta.json says "features": false.
+ * Asking such a backend for images is an error.
  *
  * Sample i depends only on (seed, i) and on a face that was reset before it,
  * so shards and worker threads produce exactly the rows one worker would.
@@ -38,6 +44,7 @@ typedef struct {
     long images;         /* PNGs written */
     double seconds;      /* wall time of the loop and the writing */
     long adjusted;       /* commands the backend had to clamp before sending */
+    unsigned features;   /* RENA_FEAT_* parts observed; 0: commands and positions only */
 } rena_generate_stats;
 
 /* Sets meta to rena_dataset_meta_default and jobs to 1. */

@@ -1,6 +1,9 @@
 /* `rena generate` and `rena merge` as a user runs them: flags, exit codes,
- * and one small end-to-end run on the simulated face, sharded and merged. */
+ * and small end-to-end runs on the simulated face and on the servo bus
+ * emulator, sharded and merged. */
+#include <cjson/cJSON.h>
 #include <dirent.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -82,6 +85,7 @@ START_TEST(bad_flags_exit_2_and_create_nothing)
     BAD("--shard", "generate --out %s/d --shard 3/2", root);
     BAD("--shard", "generate --out %s/d --samples 4 --shard 1/5", root);
     BAD("--jobs", "generate --out %s/d --jobs 0", root);
+    BAD("one servo bus", "generate --out %s/d --backend serial:/dev/ttyUSB9 --jobs 2", root);
     BAD("--noise", "generate --out %s/d --noise -1", root);
     BAD("--strategy", "generate --out %s/d --strategy chaos", root);
     BAD("--seed", "generate --out %s/d --seed", root);
@@ -169,7 +173,85 @@ START_TEST(sim_shards_merge_into_the_unsharded_dataset)
     for (int k = 0; k < RENA_NUM_BLENDSHAPES; k++)
         varied += s.blendshapes[k] != s.blendshapes[RENA_NUM_BLENDSHAPES + k];
     ck_assert_int_gt(varied, 0);
+    /* the simulated horns settle on their commands (measured: within 0.001) */
+    for (long k = 0; k < s.n * RENA_NUM_SERVOS; k++)
+        ck_assert_msg(fabsf(s.positions[k] - s.commands[k]) <= 0.01f, "row %ld servo %s: %g vs %g",
+                      k / RENA_NUM_SERVOS, rena_servos[k % RENA_NUM_SERVOS].name,
+                      (double)s.positions[k], (double)s.commands[k]);
     rena_samples_free(&s);
+}
+END_TEST
+
+/* 1 when meta.json of dir says "features": false. */
+static int meta_features_false(const char *dir)
+{
+    char path[700];
+    snprintf(path, sizeof path, "%s/meta.json", dir);
+    unsigned char *text = NULL;
+    size_t size = 0;
+    ck_assert_int_eq(rena_read_file(path, &text, &size, NULL), RENA_OK);
+    cJSON *j = cJSON_ParseWithLength((const char *)text, size);
+    int no = cJSON_IsFalse(cJSON_GetObjectItem(j, "features"));
+    cJSON_Delete(j);
+    free(text);
+    return no;
+}
+
+/* The emulated servos reach their goals: a horn reads back the tick its
+ * command maps to, so the position is the command up to the rounding to a
+ * whole tick (half a tick of the servo's range). */
+static void assert_positions_at_goals(const rena_samples *s)
+{
+    for (long k = 0; k < s->n; k++)
+        for (int j = 0; j < RENA_NUM_SERVOS; j++) {
+            float c = s->commands[k * RENA_NUM_SERVOS + j];
+            float p = s->positions[k * RENA_NUM_SERVOS + j];
+            double half_tick = 0.5 / abs(rena_servos[j].tick_max - rena_servos[j].tick_min);
+            ck_assert_msg(c >= 0.0f && c <= 1.0f, "row %ld servo %d command %g", k, j, (double)c);
+            ck_assert_msg(fabs(p - c) <= half_tick + 1e-6,
+                          "row %ld servo %s: position %g for command %g", k, rena_servos[j].name,
+                          (double)p, (double)c);
+        }
+}
+
+START_TEST(emu_records_commands_and_read_back_positions)
+{
+    char whole[600], s1[600], s2[600], merged[600];
+    snprintf(whole, sizeof whole, "%s/whole", root);
+    snprintf(s1, sizeof s1, "%s/s1", root);
+    snprintf(s2, sizeof s2, "%s/s2", root);
+    snprintf(merged, sizeof merged, "%s/merged", root);
+    int rc = run("generate --backend emu --samples 20 --seed 4 --out %s", whole);
+    ck_assert_msg(rc == 0, "generate failed: %s", output);
+    ck_assert_msg(strstr(output, "20 samples (18 train, 2 test)"), "summary: %s", output);
+    ck_assert_msg(strstr(output, "positions only"), "summary: %s", output);
+    rena_dataset_meta m;
+    rena_error e;
+    ck_assert_int_eq(rena_dataset_read_meta(whole, &m, &e), RENA_OK);
+    ck_assert_uint_eq(m.features, 0);
+    ck_assert_str_eq(m.backend, "emu");
+    ck_assert_str_eq(m.mujoco_version, "");
+    ck_assert(meta_features_false(whole));
+    for (int split = 0; split < 2; split++) {
+        rena_samples s;
+        ck_assert_int_eq(rena_dataset_load_split(whole, split ? "test" : "train", &s, &e), RENA_OK);
+        ck_assert_int_eq(s.n, split ? 2 : 18);
+        assert_positions_at_goals(&s);
+        rena_samples_free(&s);
+    }
+    /* every worker and shard has its own emulator; the servos land on the
+     * same ticks, so shards merge into the same bytes, positions included */
+    ck_assert_int_eq(run("generate --backend emu --samples 20 --seed 4 --shard 1/2 --out %s", s1), 0);
+    rc = run("generate --backend emu --samples 20 --seed 4 --shard 2/2 --jobs 2 --out %s", s2);
+    ck_assert_msg(rc == 0, "generate failed: %s", output);
+    rc = run("merge --out %s %s %s", merged, s2, s1);
+    ck_assert_msg(rc == 0, "merge failed: %s", output);
+    ck_assert_msg(strstr(output, "commands and positions only"), "merge: %s", output);
+    assert_same_dataset(whole, merged);
+    /* the bus has no camera */
+    rc = run("generate --backend emu --samples 20 --images --out %s/img", root);
+    ck_assert_msg(rc == 1 && strstr(output, "--images"), "exit %d: %s", rc, output);
+    ck_assert_int_eq(entries(root), 4);
 }
 END_TEST
 
@@ -182,6 +264,7 @@ int main(void)
     tcase_add_test(tc, bad_flags_exit_2_and_create_nothing);
     tcase_add_test(tc, unusable_output_or_backend_exit_1_and_write_nothing);
     tcase_add_test(tc, sim_shards_merge_into_the_unsharded_dataset);
+    tcase_add_test(tc, emu_records_commands_and_read_back_positions);
     suite_add_tcase(s, tc);
     return rena_test_run(s);
 }

@@ -43,6 +43,17 @@ static void synth(long i, float cmd[RENA_NUM_SERVOS], rena_features *f)
     f->valid = RENA_FEAT_BLENDSHAPES | RENA_FEAT_LANDMARKS | RENA_FEAT_POSE;
 }
 
+/* Read-back positions of synthetic sample i: near the command, not equal to
+ * it, and sometimes a little past a limit as a pushed horn reads. */
+static void synth_positions(long i, float pos[RENA_NUM_SERVOS])
+{
+    float cmd[RENA_NUM_SERVOS];
+    rena_features f;
+    synth(i, cmd, &f);
+    for (int k = 0; k < RENA_NUM_SERVOS; k++)
+        pos[k] = cmd[k] + 0.01f * (float)((i + k) % 5 - 2);
+}
+
 static void synth_image(long i, rena_image *img, unsigned char *buf)
 {
     *img = (rena_image){8, 4, buf};
@@ -60,6 +71,7 @@ static rena_dataset_meta small_meta(long total, long shard, long shards, int ima
     m.shard_index = shard;
     m.shard_count = shards;
     m.images = images;
+    m.features = RENA_FEAT_BLENDSHAPES | RENA_FEAT_LANDMARKS | RENA_FEAT_POSE;
     snprintf(m.backend, sizeof m.backend, "fake");
     return m;
 }
@@ -70,10 +82,12 @@ static void write_synth(const char *path, const rena_dataset_meta *m)
     rena_error e;
     ck_assert_int_eq(rena_dataset_writer_open(&w, path, m, &e), RENA_OK);
     for (long i = w.meta.begin; i < w.meta.end; i++) {
-        float cmd[RENA_NUM_SERVOS];
+        float cmd[RENA_NUM_SERVOS], pos[RENA_NUM_SERVOS];
         rena_features f;
         synth(i, cmd, &f);
-        ck_assert_int_eq(rena_dataset_writer_put(&w, i, cmd, &f, &e), RENA_OK);
+        synth_positions(i, pos);
+        f.valid = m->features; /* the caller's choice of observed parts */
+        ck_assert_int_eq(rena_dataset_writer_put_sample(&w, i, cmd, pos, &f, &e), RENA_OK);
         if (m->images) {
             unsigned char buf[8 * 4 * 3];
             rena_image img;
@@ -173,10 +187,12 @@ START_TEST(every_file_round_trips)
             ck_assert(k == 0 || s.index[k - 1] < i);
             ck_assert_int_eq(mask[i], split);
             seen[i]++;
-            float cmd[RENA_NUM_SERVOS];
+            float cmd[RENA_NUM_SERVOS], pos[RENA_NUM_SERVOS];
             rena_features f;
             synth(i, cmd, &f);
+            synth_positions(i, pos);
             ck_assert_mem_eq(s.commands + k * RENA_NUM_SERVOS, cmd, sizeof cmd);
+            ck_assert_mem_eq(s.positions + k * RENA_NUM_SERVOS, pos, sizeof pos);
             ck_assert_mem_eq(s.blendshapes + k * RENA_NUM_BLENDSHAPES, f.blendshapes, sizeof f.blendshapes);
             ck_assert_mem_eq(s.landmarks + k * RENA_NUM_LANDMARKS * 2, f.landmarks, sizeof f.landmarks);
             ck_assert_mem_eq(s.head_pose + k * 3, f.head_pose, sizeof f.head_pose);
@@ -209,27 +225,42 @@ START_TEST(images_are_named_by_global_index)
 }
 END_TEST
 
-/* Rewrites the CRC-32 of `key` in DIR/meta.json to match the file as it now is. */
-static void patch_crc(const char *ds, const char *key)
+/* Edits DIR/meta.json: replaces `key` of the object `parent` ("" for the
+ * root, else a key of the root) by `value` (NULL: removes it). */
+static void edit_meta(const char *ds, const char *parent, const char *key, cJSON *value)
 {
-    char meta[700], file[700];
+    char meta[700];
     snprintf(meta, sizeof meta, "%s/meta.json", ds);
-    snprintf(file, sizeof file, "%s/%s", ds, key);
-    unsigned char *text, *data;
-    size_t size, dsize;
+    unsigned char *text;
+    size_t size;
     ck_assert_int_eq(rena_read_file(meta, &text, &size, NULL), RENA_OK);
-    ck_assert_int_eq(rena_read_file(file, &data, &dsize, NULL), RENA_OK);
-    cJSON *j = cJSON_Parse((char *)text);
-    cJSON *entry = cJSON_GetObjectItem(cJSON_GetObjectItem(j, "files"), key);
-    char crc[16];
-    snprintf(crc, sizeof crc, "%08lx", crc32(0L, data, (uInt)dsize));
-    cJSON_ReplaceItemInObject(entry, "crc32", cJSON_CreateString(crc));
+    cJSON *j = cJSON_ParseWithLength((char *)text, size);
+    cJSON *obj = *parent ? cJSON_GetObjectItem(j, parent) : j;
+    ck_assert_ptr_nonnull(obj);
+    cJSON_DeleteItemFromObject(obj, key);
+    if (value)
+        cJSON_AddItemToObject(obj, key, value);
     char *out = cJSON_Print(j);
     ck_assert_int_eq(rena_atomic_write(meta, out, strlen(out), NULL), RENA_OK);
     free(out);
     cJSON_Delete(j);
     free(text);
+}
+
+/* Rewrites the CRC-32 of `key` in DIR/meta.json to match the file as it now is. */
+static void patch_crc(const char *ds, const char *key)
+{
+    char file[700], crc[16];
+    snprintf(file, sizeof file, "%s/%s", ds, key);
+    unsigned char *data;
+    size_t size;
+    ck_assert_int_eq(rena_read_file(file, &data, &size, NULL), RENA_OK);
+    snprintf(crc, sizeof crc, "%08lx", crc32(0L, data, (uInt)size));
     free(data);
+    cJSON *entry = cJSON_CreateObject();
+    cJSON_AddStringToObject(entry, "crc32", crc);
+    cJSON_AddNumberToObject(entry, "bytes", (double)size);
+    edit_meta(ds, "files", key, entry);
 }
 
 static void assert_load_fails(const char *ds, const char *split, const char *file,
@@ -427,20 +458,39 @@ static void assert_same_file(const char *a_dir, const char *b_dir, const char *r
     free(db);
 }
 
-START_TEST(merged_shards_equal_the_whole_byte_for_byte)
+/* observed: 1 for a dataset with features, 0 for commands and positions only */
+static void merge_three_shards(int observed, char *whole, char *merged)
 {
-    char whole[600], merged[600], shard[3][600], rel[64];
-    rena_dataset_meta m = small_meta(40, 1, 1, 1);
-    write_synth(in_root("whole", whole, sizeof whole), &m);
+    char shard[3][600], rel[64];
+    unsigned features = observed ? RENA_FEAT_BLENDSHAPES | RENA_FEAT_LANDMARKS | RENA_FEAT_POSE : 0;
+    rena_dataset_meta m = small_meta(40, 1, 1, observed);
+    m.features = features;
+    snprintf(rel, sizeof rel, "whole%d", observed);
+    write_synth(in_root(rel, whole, 600), &m);
     for (int s = 0; s < 3; s++) {
-        snprintf(rel, sizeof rel, "shard%d", s + 1);
-        m = small_meta(40, s + 1, 3, 1);
+        snprintf(rel, sizeof rel, "shard%d-%d", observed, s + 1);
+        m = small_meta(40, s + 1, 3, observed);
+        m.features = features;
         write_synth(in_root(rel, shard[s], sizeof shard[s]), &m);
     }
     const char *order[3] = {shard[2], shard[0], shard[1]}; /* any order */
     rena_error e;
-    ck_assert_int_eq(rena_dataset_merge(in_root("merged", merged, sizeof merged), order, 3, NULL, &e),
-                     RENA_OK);
+    snprintf(rel, sizeof rel, "merged%d", observed);
+    ck_assert_int_eq(rena_dataset_merge(in_root(rel, merged, 600), order, 3, NULL, &e), RENA_OK);
+}
+
+START_TEST(merged_shards_equal_the_whole_byte_for_byte)
+{
+    char whole[600], merged[600], rel[64];
+    rena_error e;
+    merge_three_shards(0, whole, merged); /* no perception: positions and commands only */
+    assert_same_file(whole, merged, "meta.json");
+    for (int split = 0; split < 2; split++)
+        for (int f = 0; f < RENA_DATASET_NUM_FILES; f++) {
+            snprintf(rel, sizeof rel, "%s/%s", split ? "test" : "train", rena_dataset_files[f]);
+            assert_same_file(whole, merged, rel);
+        }
+    merge_three_shards(1, whole, merged); /* with features and images */
     assert_same_file(whole, merged, "meta.json");
     for (int split = 0; split < 2; split++)
         for (int f = 0; f < RENA_DATASET_NUM_FILES; f++) {
@@ -477,6 +527,11 @@ START_TEST(merge_refuses_shards_of_other_datasets)
     const char *mixed[2] = {a, c};
     ck_assert_int_eq(rena_dataset_merge(out, mixed, 2, NULL, &e), RENA_ERR_SHAPE);
     ck_assert(strstr(e.where, "seed"));
+    m = small_meta(30, 2, 2, 0);
+    m.features = 0; /* a shard from a backend without perception */
+    write_synth(c, &m);
+    ck_assert_int_eq(rena_dataset_merge(out, mixed, 2, NULL, &e), RENA_ERR_SHAPE);
+    ck_assert(strstr(e.where, "features"));
     ck_assert(!exists(out));
     const char *good[2] = {b, a};
     ck_assert_int_eq(rena_dataset_merge(out, good, 2, NULL, &e), RENA_OK);
@@ -510,6 +565,101 @@ START_TEST(an_empty_split_is_refused_for_training)
 }
 END_TEST
 
+static int all_zero(const float *v, long n)
+{
+    for (long k = 0; k < n; k++)
+        if (v[k] != 0.0f)
+            return 0;
+    return 1;
+}
+
+START_TEST(positions_are_stored_and_checked)
+{
+    char ds[600], file[700];
+    rena_dataset_meta m = small_meta(18, 1, 1, 0);
+    rena_dataset_writer w;
+    rena_error e;
+    float cmd[RENA_NUM_SERVOS], pos[RENA_NUM_SERVOS];
+    rena_features f;
+    /* the writer refuses a non-finite position, naming the array */
+    ck_assert_int_eq(rena_dataset_writer_open(&w, in_root("ds", ds, sizeof ds), &m, &e), RENA_OK);
+    synth(3, cmd, &f);
+    synth_positions(3, pos);
+    pos[7] = NAN;
+    ck_assert_int_eq(rena_dataset_writer_put_sample(&w, 3, cmd, pos, &f, &e), RENA_ERR_RANGE);
+    ck_assert_str_eq(e.where, "positions");
+    /* without positions (the plain put) the row holds zeros */
+    for (long i = 0; i < 18; i++) {
+        synth(i, cmd, &f);
+        ck_assert_int_eq(rena_dataset_writer_put(&w, i, cmd, &f, &e), RENA_OK);
+    }
+    ck_assert_int_eq(rena_dataset_writer_commit(&w, &e), RENA_OK);
+    rena_samples s;
+    ck_assert_int_eq(rena_dataset_load_split(ds, "train", &s, &e), RENA_OK);
+    ck_assert(all_zero(s.positions, s.n * RENA_NUM_SERVOS));
+    ck_assert(!all_zero(s.commands, s.n * RENA_NUM_SERVOS));
+    rena_samples_free(&s);
+
+    /* a horn read past its limit is data, not damage: it loads */
+    write_synth(ds, &m);
+    ck_assert_int_eq(rena_dataset_load_split(ds, "train", &s, &e), RENA_OK);
+    float lo = 1.0f;
+    for (long k = 0; k < s.n * RENA_NUM_SERVOS; k++)
+        lo = s.positions[k] < lo ? s.positions[k] : lo;
+    ck_assert_float_lt(lo, 0.0f);
+    long shape[2] = {s.n, RENA_NUM_SERVOS};
+    /* ... but a NaN or Inf is refused naming the file and row */
+    s.positions[RENA_NUM_SERVOS + 4] = INFINITY;
+    overwrite_npy(ds, "train/positions.npy", 2, shape, s.positions);
+    assert_load_fails(ds, "train", "train/positions.npy", RENA_ERR_RANGE, "row 1");
+    rena_samples_free(&s);
+
+    /* a dataset from before positions.npy: a version problem, not a missing file */
+    edit_meta(ds, "files", "train/positions.npy", NULL);
+    snprintf(file, sizeof file, "%s/train/positions.npy", ds);
+    unlink(file);
+    assert_load_fails(ds, "train", "train/positions.npy", RENA_ERR_VERSION, "older rena");
+}
+END_TEST
+
+START_TEST(a_dataset_without_perception_says_features_false)
+{
+    char whole[600], meta[700];
+    rena_dataset_meta m = small_meta(24, 1, 1, 0), r;
+    m.features = 0;
+    write_synth(in_root("whole", whole, sizeof whole), &m);
+    /* meta.json holds false, not an empty list */
+    snprintf(meta, sizeof meta, "%s/meta.json", whole);
+    unsigned char *text;
+    size_t size;
+    ck_assert_int_eq(rena_read_file(meta, &text, &size, NULL), RENA_OK);
+    cJSON *j = cJSON_ParseWithLength((char *)text, size);
+    ck_assert(cJSON_IsFalse(cJSON_GetObjectItem(j, "features")));
+    cJSON_Delete(j);
+    free(text);
+    rena_error e;
+    ck_assert_int_eq(rena_dataset_read_meta(whole, &r, &e), RENA_OK);
+    ck_assert_uint_eq(r.features, 0);
+    /* it loads: commands and positions as written, features zero */
+    rena_samples s;
+    ck_assert_int_eq(rena_dataset_load_split(whole, "test", &s, &e), RENA_OK);
+    float cmd[RENA_NUM_SERVOS], pos[RENA_NUM_SERVOS];
+    rena_features f;
+    synth(s.index[0], cmd, &f);
+    synth_positions(s.index[0], pos);
+    ck_assert_mem_eq(s.commands, cmd, sizeof cmd);
+    ck_assert_mem_eq(s.positions, pos, sizeof pos);
+    ck_assert(all_zero(s.blendshapes, s.n * RENA_NUM_BLENDSHAPES));
+    ck_assert(all_zero(s.landmarks, s.n * RENA_NUM_LANDMARKS * 2));
+    ck_assert(all_zero(s.head_pose, s.n * 3));
+    rena_samples_free(&s);
+    /* "features": true means nothing */
+    edit_meta(whole, "", "features", cJSON_CreateTrue());
+    ck_assert_int_eq(rena_dataset_read_meta(whole, &r, &e), RENA_ERR_FORMAT);
+    ck_assert(strstr(e.where, "features"));
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("core_dataset");
@@ -526,6 +676,8 @@ int main(void)
     tcase_add_test(tc, merged_shards_equal_the_whole_byte_for_byte);
     tcase_add_test(tc, merge_refuses_shards_of_other_datasets);
     tcase_add_test(tc, an_empty_split_is_refused_for_training);
+    tcase_add_test(tc, positions_are_stored_and_checked);
+    tcase_add_test(tc, a_dataset_without_perception_says_features_false);
     suite_add_tcase(s, tc);
     return rena_test_run(s);
 }

@@ -25,6 +25,26 @@ static rena_status open_fake(void *user, int worker, rena_actuator *out, rena_er
     return rena_fakeface_open(user, out, err);
 }
 
+/* The face every worker opens with open_fake_mode. */
+typedef struct {
+    rena_fakeface_options opt;
+    rena_fakeface_mode mode;
+} fake_spec;
+
+static rena_status open_fake_mode(void *user, int worker, rena_actuator *out, rena_error *err)
+{
+    (void)worker;
+    const fake_spec *f = user;
+    return rena_fakeface_open_mode(&f->opt, &f->mode, out, err);
+}
+
+/* Where the fake face's read() puts a servo holding command c with lag l,
+ * computed here rather than taken from the fake. */
+static float lagged(int servo, float c, float lag)
+{
+    return c + lag * (rena_servos[servo].neutral - c);
+}
+
 static rena_generate_options fake_options(long total, long shard, long shards,
                                           rena_fakeface_options *ff)
 {
@@ -97,17 +117,20 @@ static int entries(const char *dir)
     return d ? n : -1;
 }
 
-START_TEST(rows_hold_the_sent_command_and_its_features)
+START_TEST(rows_hold_the_sent_command_its_positions_and_its_features)
 {
     char dir[600];
-    rena_fakeface_options ff = {0, 0, 0};
-    rena_generate_options o = fake_options(45, 1, 1, &ff);
+    fake_spec spec = {{0, 0, 0}, {0, 0.25f}};
+    rena_generate_options o = fake_options(45, 1, 1, &spec.opt);
+    o.open_actuator = open_fake_mode;
+    o.open_user = &spec;
     rena_generate_stats stats;
     generate_ok(in_root("ds", dir, sizeof dir), &o, &stats);
     ck_assert_int_eq(stats.samples, 45);
     ck_assert_int_eq(stats.n_test, 5);
     ck_assert_int_eq(stats.n_train, 40);
     ck_assert_int_eq(stats.adjusted, 0); /* expert commands are always inside [0,1] */
+    ck_assert_uint_eq(stats.features, RENA_FEAT_BLENDSHAPES | RENA_FEAT_LANDMARKS | RENA_FEAT_POSE);
     for (int split = 0; split < 2; split++) {
         rena_samples s;
         ck_assert_int_eq(rena_dataset_load_split(dir, split ? "test" : "train", &s, NULL), RENA_OK);
@@ -117,6 +140,8 @@ START_TEST(rows_hold_the_sent_command_and_its_features)
             rena_expert_sample(5, (uint64_t)s.index[k], cmd, NULL);
             rena_fakeface_features(cmd, &f);
             ck_assert_mem_eq(s.commands + k * RENA_NUM_SERVOS, cmd, sizeof cmd);
+            for (int j = 0; j < RENA_NUM_SERVOS; j++)
+                ck_assert_float_eq(s.positions[k * RENA_NUM_SERVOS + j], lagged(j, cmd[j], 0.25f));
             ck_assert_mem_eq(s.blendshapes + k * RENA_NUM_BLENDSHAPES, f.blendshapes, sizeof f.blendshapes);
             ck_assert_mem_eq(s.landmarks + k * RENA_NUM_LANDMARKS * 2, f.landmarks, sizeof f.landmarks);
             ck_assert_mem_eq(s.head_pose + k * 3, f.head_pose, sizeof f.head_pose);
@@ -257,12 +282,155 @@ START_TEST(a_failing_backend_writes_nothing)
 }
 END_TEST
 
+static long count_nonzero(const float *v, long n)
+{
+    long k = 0;
+    for (long i = 0; i < n; i++)
+        k += v[i] != 0.0f;
+    return k;
+}
+
+START_TEST(a_backend_without_perception_records_commands_and_positions)
+{
+    char dir[600], threaded[600], merged[600], shard[2][600];
+    fake_spec spec = {{0, 0, 0}, {1, 0.1f}};
+    long n = 36;
+    rena_generate_options o = fake_options(n, 1, 1, &spec.opt);
+    o.open_actuator = open_fake_mode;
+    o.open_user = &spec;
+    o.meta.landmark_noise_px = 2.0; /* noise never lands on landmarks nobody saw */
+    rena_generate_stats stats;
+    generate_ok(in_root("ds", dir, sizeof dir), &o, &stats);
+    ck_assert_int_eq(stats.samples, n);
+    ck_assert_uint_eq(stats.features, 0);
+    rena_dataset_meta m;
+    ck_assert_int_eq(rena_dataset_read_meta(dir, &m, NULL), RENA_OK);
+    ck_assert_uint_eq(m.features, 0);
+    for (int split = 0; split < 2; split++) {
+        rena_samples s;
+        ck_assert_int_eq(rena_dataset_load_split(dir, split ? "test" : "train", &s, NULL), RENA_OK);
+        for (long k = 0; k < s.n; k++) {
+            float cmd[RENA_NUM_SERVOS];
+            rena_expert_sample(5, (uint64_t)s.index[k], cmd, NULL);
+            ck_assert_mem_eq(s.commands + k * RENA_NUM_SERVOS, cmd, sizeof cmd);
+            for (int j = 0; j < RENA_NUM_SERVOS; j++)
+                ck_assert_float_eq(s.positions[k * RENA_NUM_SERVOS + j], lagged(j, cmd[j], 0.1f));
+        }
+        ck_assert_int_eq(count_nonzero(s.blendshapes, s.n * RENA_NUM_BLENDSHAPES), 0);
+        ck_assert_int_eq(count_nonzero(s.landmarks, s.n * RENA_NUM_LANDMARKS * 2), 0);
+        ck_assert_int_eq(count_nonzero(s.head_pose, s.n * 3), 0);
+        rena_samples_free(&s);
+    }
+    /* threads and shards change nothing here either */
+    o.jobs = 3;
+    generate_ok(in_root("threaded", threaded, sizeof threaded), &o, NULL);
+    assert_same_dataset(dir, threaded, n, 0);
+    for (int k = 0; k < 2; k++) {
+        rena_generate_options so = o;
+        so.meta.shard_index = k + 1;
+        so.meta.shard_count = 2;
+        so.jobs = k + 1;
+        char rel[32];
+        snprintf(rel, sizeof rel, "shard%d", k + 1);
+        generate_ok(in_root(rel, shard[k], sizeof shard[k]), &so, NULL);
+    }
+    const char *parts[2] = {shard[0], shard[1]};
+    rena_error e;
+    ck_assert_int_eq(rena_dataset_merge(in_root("merged", merged, sizeof merged), parts, 2, NULL, &e),
+                     RENA_OK);
+    assert_same_dataset(dir, merged, n, 0);
+    /* images need a camera */
+    char img[600];
+    o.meta.images = 1;
+    o.jobs = 1;
+    ck_assert_int_eq(rena_generate(in_root("img", img, sizeof img), &o, NULL, NULL, &e),
+                     RENA_ERR_UNSUPPORTED);
+    ck_assert(strstr(e.message, "--images"));
+    ck_assert_int_eq(entries(root), 5);
+}
+END_TEST
+
+/* A fake face whose perception stops after `seeing` observations, as a
+ * camera that loses the face would. */
+typedef struct {
+    rena_actuator face;
+    long seen, seeing;
+} fading_face;
+
+static rena_status fading_write(void *ctx, const float cmd[RENA_NUM_SERVOS],
+                                float sent[RENA_NUM_SERVOS], rena_error *err)
+{
+    return rena_actuator_write(&((fading_face *)ctx)->face, cmd, sent, err);
+}
+
+static rena_status fading_reset(void *ctx, rena_error *err)
+{
+    return rena_actuator_reset(&((fading_face *)ctx)->face, err);
+}
+
+static rena_status fading_read(void *ctx, float pos[RENA_NUM_SERVOS], rena_error *err)
+{
+    return rena_actuator_read(&((fading_face *)ctx)->face, pos, err);
+}
+
+static rena_status fading_observe(void *ctx, unsigned want, rena_observation *obs, rena_error *err)
+{
+    fading_face *f = ctx;
+    if (f->seen++ >= f->seeing)
+        return rena_error_set(err, RENA_ERR_UNSUPPORTED, "fading face", "face lost");
+    return rena_actuator_observe(&f->face, want, obs, err);
+}
+
+static void fading_close(void *ctx)
+{
+    fading_face *f = ctx;
+    rena_actuator_close(&f->face);
+    free(f);
+}
+
+static rena_status open_fading(void *user, int worker, rena_actuator *out, rena_error *err)
+{
+    (void)worker;
+    fading_face *f = calloc(1, sizeof *f);
+    if (!f)
+        return rena_error_set(err, RENA_ERR_NOMEM, "fading face", "out of memory");
+    f->seeing = *(const long *)user;
+    rena_status st = rena_fakeface_open(NULL, &f->face, err);
+    if (st != RENA_OK) {
+        free(f);
+        return st;
+    }
+    *out = (rena_actuator){"fading", f, fading_write, fading_reset, fading_read,
+                           fading_observe, fading_close};
+    return RENA_OK;
+}
+
+START_TEST(perception_must_hold_for_every_sample)
+{
+    char dir[600];
+    rena_fakeface_options ff = {0, 0, 0};
+    long seeing = 7;
+    rena_generate_options o = fake_options(20, 1, 1, &ff);
+    o.open_actuator = open_fading;
+    o.open_user = &seeing;
+    rena_error e;
+    ck_assert_int_eq(rena_generate(in_root("ds", dir, sizeof dir), &o, NULL, NULL, &e),
+                     RENA_ERR_BACKEND);
+    ck_assert_msg(strstr(e.message, "sample 7 has no blendshapes"), "%s", e.message);
+    ck_assert_int_eq(entries(root), 0);
+    seeing = 1000; /* never lost: an ordinary dataset */
+    generate_ok(dir, &o, NULL);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("core_generate");
     TCase *tc = tcase_create("generate");
     tcase_add_checked_fixture(tc, setup, teardown);
-    tcase_add_test(tc, rows_hold_the_sent_command_and_its_features);
+    tcase_add_test(tc, rows_hold_the_sent_command_its_positions_and_its_features);
+    tcase_add_test(tc, a_backend_without_perception_records_commands_and_positions);
+    tcase_add_test(tc, perception_must_hold_for_every_sample);
     tcase_add_test(tc, shards_merged_equal_one_run_and_threads_change_nothing);
     tcase_add_test(tc, landmark_noise_is_gaussian_with_the_given_sigma);
     tcase_add_test(tc, random_strategy_babbles);

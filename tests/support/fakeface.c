@@ -11,6 +11,7 @@
 
 typedef struct {
     rena_fakeface_options opt;
+    rena_fakeface_mode mode;
     float cmd[RENA_NUM_SERVOS];
     long observed;
     unsigned char *rgb;
@@ -80,7 +81,10 @@ static rena_status ff_reset(void *ctx, rena_error *err)
 static rena_status ff_read(void *ctx, float pos[RENA_NUM_SERVOS], rena_error *err)
 {
     (void)err;
-    memcpy(pos, ((fakeface *)ctx)->cmd, sizeof(float) * RENA_NUM_SERVOS);
+    const fakeface *ff = ctx;
+    float lag = ff->mode.position_lag;
+    for (int i = 0; i < RENA_NUM_SERVOS; i++)
+        pos[i] = ff->cmd[i] + lag * (rena_servos[i].neutral - ff->cmd[i]);
     return RENA_OK;
 }
 
@@ -91,6 +95,10 @@ static rena_status ff_observe(void *ctx, unsigned want, rena_observation *obs, r
         return rena_error_set(err, RENA_ERR_BACKEND, "fake face", "camera lost after %ld frames",
                               ff->observed);
     ff->observed++;
+    if (ff->mode.no_perception) {
+        obs->settle_time = 0.0;
+        return rena_error_set(err, RENA_ERR_UNSUPPORTED, "fake face", "no camera, no perception");
+    }
     if (!(want & RENA_OBS_FEATURES) && !ff->rgb)
         return rena_error_set(err, RENA_ERR_UNSUPPORTED, "fake face", "no camera");
     if (want & RENA_OBS_FEATURES)
@@ -114,12 +122,21 @@ static void ff_close(void *ctx)
 rena_status rena_fakeface_open(const rena_fakeface_options *opt, rena_actuator *out,
                                rena_error *err)
 {
+    return rena_fakeface_open_mode(opt, NULL, out, err);
+}
+
+rena_status rena_fakeface_open_mode(const rena_fakeface_options *opt,
+                                    const rena_fakeface_mode *mode, rena_actuator *out,
+                                    rena_error *err)
+{
     memset(out, 0, sizeof *out);
     fakeface *ff = calloc(1, sizeof *ff);
     if (!ff)
         return rena_error_set(err, RENA_ERR_NOMEM, "fake face", "out of memory");
     if (opt)
         ff->opt = *opt;
+    if (mode)
+        ff->mode = *mode;
     if (ff->opt.width > 0 && ff->opt.height > 0 &&
         !(ff->rgb = malloc((size_t)ff->opt.width * ff->opt.height * 3))) {
         free(ff);
