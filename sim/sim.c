@@ -288,6 +288,19 @@ static void make_data(void *arg)
     s->d = mj_makeData(s->model.m);
 }
 
+
+/* Perception is calibrated on faces at rest, whatever settle cap the caller
+ * chose for its writes (the mimic loop settles for one frame period only). */
+static rena_status calibrate_at_rest(rena_sim_instance *s, rena_error *err)
+{
+    double cap = s->opt.settle_cap_s;
+    if (s->opt.settle_cap_s < DEFAULT_SETTLE_CAP_S)
+        s->opt.settle_cap_s = DEFAULT_SETTLE_CAP_S;
+    rena_status st = rena_sim_instance_calibrate(s, &s->calib, err);
+    s->opt.settle_cap_s = cap;
+    return st;
+}
+
 static rena_status open_instance(rena_sim_instance *s, rena_error *err)
 {
     snprintf(s->scene_path, sizeof s->scene_path, "%s", s->opt.scene_path);
@@ -305,7 +318,7 @@ static rena_status open_instance(rena_sim_instance *s, rena_error *err)
     if (st == RENA_OK && !s->d)
         st = rena_error_set(err, RENA_ERR_NOMEM, s->scene_path, "cannot allocate MuJoCo data");
     if (st == RENA_OK)
-        st = rena_sim_instance_calibrate(s, &s->calib, err);
+        st = calibrate_at_rest(s, err);
     if (st == RENA_OK && s->opt.render)
         st = rena_sim_renderer_open(m, s->opt.width, s->opt.height, &s->renderer, err);
     return st;
