@@ -41,8 +41,10 @@ static const source sources[] = {
     {RENA_BS_EYE_LOOK_UP_RIGHT, RENA_PM_PUPIL_Y_R, +1},
     {RENA_BS_EYE_SQUINT_LEFT, RENA_PM_LID_LO_L, -1},
     {RENA_BS_EYE_SQUINT_RIGHT, RENA_PM_LID_LO_R, -1},
-    {RENA_BS_EYE_WIDE_LEFT, RENA_PM_LID_UP_L, +1},
-    {RENA_BS_EYE_WIDE_RIGHT, RENA_PM_LID_UP_R, +1},
+    /* wide reads the lower lid, which a blink does not move: the upper lid
+     * carries the blink, so it cannot also tell how wide the eye is held */
+    {RENA_BS_EYE_WIDE_LEFT, RENA_PM_LID_LO_L, +1},
+    {RENA_BS_EYE_WIDE_RIGHT, RENA_PM_LID_LO_R, +1},
     {RENA_BS_JAW_LEFT, RENA_PM_CHIN_X, +1},
     {RENA_BS_JAW_OPEN, RENA_PM_CHIN_DROP, +1},
     {RENA_BS_JAW_RIGHT, RENA_PM_CHIN_X, -1},
@@ -204,9 +206,28 @@ rena_status rena_perception_measure(const float landmarks[RENA_NUM_LANDMARKS][2]
     return RENA_OK;
 }
 
-/* A measure's change from neutral, less what the jaw and a head turn explain. */
-static float corrected_change(const rena_perception_calib *c,
-                              const float m[RENA_PERCEPTION_NUM_MEASURES], int k)
+/* The lower-lid measure of the eye a measure belongs to, -1 for measures of
+ * no single eye and for the lower lids themselves. */
+static int lower_lid_of(int k)
+{
+    switch (k) {
+    case RENA_PM_LID_UP_L:
+    case RENA_PM_PUPIL_X_L:
+    case RENA_PM_PUPIL_Y_L:
+        return RENA_PM_LID_LO_L;
+    case RENA_PM_LID_UP_R:
+    case RENA_PM_PUPIL_X_R:
+    case RENA_PM_PUPIL_Y_R:
+        return RENA_PM_LID_LO_R;
+    default:
+        return -1;
+    }
+}
+
+/* A measure's change from neutral, less what the jaw (measures with a
+ * jaw_slope) and a head turn explain. */
+static float jaw_turn_corrected_change(const rena_perception_calib *c,
+                                       const float m[RENA_PERCEPTION_NUM_MEASURES], int k)
 {
     float chin = m[RENA_PM_CHIN_DROP] - c->ref[RENA_PM_CHIN_DROP];
     float nose = m[RENA_PM_NOSE_X] - c->ref[RENA_PM_NOSE_X];
@@ -215,6 +236,21 @@ static float corrected_change(const rena_perception_calib *c,
         change -= c->jaw_slope[k] * chin;
     if (isfinite(nose))
         change -= (c->yaw_slope[k] + c->yaw_curve[k] * nose) * nose;
+    return change;
+}
+
+/* ... and less what the same eye's lower lid explains (measures with a
+ * lid_slope). */
+static float corrected_change(const rena_perception_calib *c,
+                              const float m[RENA_PERCEPTION_NUM_MEASURES], int k)
+{
+    float change = jaw_turn_corrected_change(c, m, k);
+    int lid = lower_lid_of(k);
+    if (lid >= 0 && c->lid_slope[k] != 0.0f) {
+        float lo = jaw_turn_corrected_change(c, m, lid);
+        if (isfinite(lo))
+            change -= c->lid_slope[k] * lo;
+    }
     return change;
 }
 
@@ -292,6 +328,24 @@ rena_status rena_perception_calib_jaw_slope(rena_perception_calib *c, int measur
     return RENA_OK;
 }
 
+rena_status rena_perception_calib_lid_slope(rena_perception_calib *c, int measure,
+                                            const float moved[RENA_PERCEPTION_NUM_MEASURES],
+                                            rena_error *err)
+{
+    int lid = measure >= 0 && measure < RENA_PERCEPTION_NUM_MEASURES ? lower_lid_of(measure) : -1;
+    if (lid < 0)
+        return rena_error_set(err, RENA_ERR_ARG, "calibration",
+                              "measure %d is not one eye's lid or pupil measure", measure);
+    float lo = moved[lid] - c->ref[lid];
+    float slope = (moved[measure] - c->ref[measure]) / lo;
+    if (!(fabsf(lo) > 1e-3f) || !isfinite(slope))
+        return rena_error_set(err, RENA_ERR_RANGE, "calibration",
+                              "the lower lid (%s) did not move (%g)", measure_names[lid],
+                              (double)lo);
+    c->lid_slope[measure] = slope;
+    return RENA_OK;
+}
+
 rena_status rena_perception_calib_yaw_slope(rena_perception_calib *c,
                                             const float a[RENA_PERCEPTION_NUM_MEASURES],
                                             const float b[RENA_PERCEPTION_NUM_MEASURES],
@@ -324,7 +378,8 @@ rena_status rena_perception_calib_save(const char *path, const rena_perception_c
     cJSON *slope = cJSON_AddObjectToObject(root, "jaw_slope");
     cJSON *yaw = cJSON_AddObjectToObject(root, "yaw_slope");
     cJSON *curve = cJSON_AddObjectToObject(root, "yaw_curve");
-    if (!root || !ref || !gain || !slope || !yaw || !curve) {
+    cJSON *lid = cJSON_AddObjectToObject(root, "lid_slope");
+    if (!root || !ref || !gain || !slope || !yaw || !curve || !lid) {
         cJSON_Delete(root);
         return rena_error_set(err, RENA_ERR_NOMEM, path, "out of memory building JSON");
     }
@@ -333,6 +388,7 @@ rena_status rena_perception_calib_save(const char *path, const rena_perception_c
         cJSON_AddNumberToObject(slope, measure_names[i], c->jaw_slope[i]);
         cJSON_AddNumberToObject(yaw, measure_names[i], c->yaw_slope[i]);
         cJSON_AddNumberToObject(curve, measure_names[i], c->yaw_curve[i]);
+        cJSON_AddNumberToObject(lid, measure_names[i], c->lid_slope[i]);
     }
     for (int k = 0; k < RENA_NUM_BLENDSHAPES; k++)
         cJSON_AddNumberToObject(gain, rena_blendshape_names[k], c->gain[k]);
@@ -398,6 +454,11 @@ rena_status rena_perception_calib_load(const char *path, rena_perception_calib *
     if (st == RENA_OK)
         st = read_numbers(path, cJSON_GetObjectItemCaseSensitive(root, "yaw_curve"), "yaw_curve",
                           measure_names, RENA_PERCEPTION_NUM_MEASURES, 0, tmp.yaw_curve, err);
+    /* optional: files written before the lid compensation existed have none */
+    const cJSON *lid = cJSON_GetObjectItemCaseSensitive(root, "lid_slope");
+    if (st == RENA_OK && lid)
+        st = read_numbers(path, lid, "lid_slope", measure_names, RENA_PERCEPTION_NUM_MEASURES, 0,
+                          tmp.lid_slope, err);
     cJSON_Delete(root);
     if (st == RENA_OK)
         *c = tmp;

@@ -16,8 +16,9 @@
  *     first and not the second, so heights are not inflated by head yaw.
  *  2. rena_perception_apply: each coefficient the face can make reads one
  *     measure, coefficient = clamp(gain * sign * (measure - neutral), 0, 1),
- *     with the neutral measures and gains of a rena_perception_calib (and,
- *     for lower-lip measures, minus the share the jaw explains).
+ *     with the neutral measures and gains of a rena_perception_calib (less
+ *     the share the jaw explains for lower-lip measures, the share the lower
+ *     lid explains for the upper lid, the share a head turn explains).
  *
  * "Left"/"Right" in coefficient names mean the subject's own left/right (as
  * the servos' _l/_r). Every formula is documented in docs/sim.md. */
@@ -78,6 +79,12 @@ typedef struct {
     /* ... and per unit of nose_x squared: what a turn either way does alike
      * (perspective makes a turned face look longer). */
     float yaw_curve[RENA_PERCEPTION_NUM_MEASURES];
+    /* How much an eye measure moves per unit of the same eye's lower-lid
+     * depth (lid_lo) when only the lower lids move (0 = not compensated).
+     * On the robot the lower lid drags the upper lid along (widening lifts
+     * it, squinting lowers it); lid_up subtracts that share so that
+     * eyeBlink reads the upper lid's own motion, not the lower lid's. */
+    float lid_slope[RENA_PERCEPTION_NUM_MEASURES];
 } rena_perception_calib;
 
 /* Name of a measure ("lid_up_l"...), NULL if out of range. */
@@ -122,6 +129,15 @@ rena_status rena_perception_calib_jaw_slope(rena_perception_calib *calib, int me
                                             const float jaw_open[RENA_PERCEPTION_NUM_MEASURES],
                                             rena_error *err);
 
+/* Sets lid_slope[measure] from the face measured with only the lower lids
+ * moved (no blink): the measure's change per unit change of the same eye's
+ * lid_lo. `measure` must belong to one eye (lid_up, pupil_x, pupil_y;
+ * RENA_ERR_ARG otherwise); RENA_ERR_RANGE if that eye's lower lid did not
+ * move. */
+rena_status rena_perception_calib_lid_slope(rena_perception_calib *calib, int measure,
+                                            const float lids_moved[RENA_PERCEPTION_NUM_MEASURES],
+                                            rena_error *err);
+
 /* Sets yaw_slope and yaw_curve of every measure (but nose_x) from the face
  * measured with the head turned one way and the other, nothing else moved:
  * the parabola through neutral and the two turns. RENA_ERR_RANGE if nose_x
@@ -132,8 +148,10 @@ rena_status rena_perception_calib_yaw_slope(rena_perception_calib *calib,
                                             rena_error *err);
 
 /* JSON files: {"ref": {"lid_up_l": ...}, "gain": {"eyeBlinkLeft": ...},
- * "jaw_slope": {"lid_up_l": ...}, "yaw_slope": {...}, "yaw_curve": {...}}.
- * Loading checks every name and value and names the field at fault. */
+ * "jaw_slope": {"lid_up_l": ...}, "yaw_slope": {...}, "yaw_curve": {...},
+ * "lid_slope": {...}}. Loading checks every name and value and names the
+ * field at fault; a file without "lid_slope" (written before it existed)
+ * loads with every lid_slope 0. */
 rena_status rena_perception_calib_save(const char *path, const rena_perception_calib *calib,
                                        rena_error *err);
 rena_status rena_perception_calib_load(const char *path, rena_perception_calib *calib,

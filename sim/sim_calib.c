@@ -110,6 +110,17 @@ rena_status rena_sim_instance_calibrate(rena_sim_instance *s, rena_perception_ca
         st = rena_perception_calib_yaw_slope(out, turned, extreme, err);
     if (st != RENA_OK)
         return st;
+    /* then the lower lids alone (eyes wide), so the upper lid can discount
+     * the share of their motion the lid linkage passes on to it */
+    static const pose eyes_wide = {
+        {-1, -1}, {{RENA_SERVO_EYEOPEN_L, 1}, {RENA_SERVO_EYEOPEN_R, 1}, {-1, 0}}};
+    st = measure_pose(s, &eyes_wide, extreme, err);
+    if (st == RENA_OK)
+        st = rena_perception_calib_lid_slope(out, RENA_PM_LID_UP_L, extreme, err);
+    if (st == RENA_OK)
+        st = rena_perception_calib_lid_slope(out, RENA_PM_LID_UP_R, extreme, err);
+    if (st != RENA_OK)
+        return st;
     for (size_t i = 0; i < sizeof poses / sizeof poses[0]; i++) {
         st = measure_pose(s, &poses[i], extreme, err);
         if (st != RENA_OK)

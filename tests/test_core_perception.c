@@ -1,6 +1,7 @@
 /* core/perception: geometric blendshapes from hand-made landmark sets. */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "atomicfile.h"
@@ -235,6 +236,90 @@ START_TEST(jaw_and_head_turn_shares_are_discounted)
 }
 END_TEST
 
+/* A face whose lid linkage lifts the upper lid 0.8 px per px the lower lid
+ * drops, as the robot's does. */
+static face_shape lids(double lid_lo, double blink_px)
+{
+    face_shape f = neutral_shape;
+    f.lid_lo = lid_lo;
+    f.lid_up = neutral_shape.lid_up + 0.8 * (lid_lo - neutral_shape.lid_lo) - blink_px;
+    return f;
+}
+
+static void lid_coefficients(const rena_perception_calib *c, double lid_lo, double blink_px,
+                             float *wide, float *squint, float *blink)
+{
+    face_shape f = lids(lid_lo, blink_px);
+    float lm[RENA_NUM_LANDMARKS][2], bs[RENA_NUM_BLENDSHAPES];
+    make_face(&f, lm);
+    ck_assert_int_eq(rena_perception_blendshapes(c, lm, NULL, bs, NULL), RENA_OK);
+    ck_assert_float_eq_tol(bs[RENA_BS_EYE_WIDE_LEFT], bs[RENA_BS_EYE_WIDE_RIGHT], 1e-6f);
+    ck_assert_float_eq_tol(bs[RENA_BS_EYE_SQUINT_LEFT], bs[RENA_BS_EYE_SQUINT_RIGHT], 1e-6f);
+    ck_assert_float_eq_tol(bs[RENA_BS_EYE_BLINK_LEFT], bs[RENA_BS_EYE_BLINK_RIGHT], 1e-6f);
+    *wide = bs[RENA_BS_EYE_WIDE_LEFT];
+    *squint = bs[RENA_BS_EYE_SQUINT_LEFT];
+    *blink = bs[RENA_BS_EYE_BLINK_LEFT];
+}
+
+/* The lower lid alone says how wide the eye is held; the upper lid, less the
+ * share the lower lid drags along, says how far it blinks. */
+START_TEST(lower_lid_drives_wide_and_squint_apart_from_blink)
+{
+    float n[RENA_PERCEPTION_NUM_MEASURES], x[RENA_PERCEPTION_NUM_MEASURES];
+    measure(&neutral_shape, n);
+    rena_perception_calib c;
+    rena_perception_calib_init(&c, n);
+    face_shape f = lids(12, 0); /* wide: lower lid 4 px down, upper lid 3.2 px up */
+    measure(&f, x);
+    ck_assert_int_eq(rena_perception_calib_lid_slope(&c, RENA_PM_LID_UP_L, x, NULL), RENA_OK);
+    ck_assert_int_eq(rena_perception_calib_lid_slope(&c, RENA_PM_LID_UP_R, x, NULL), RENA_OK);
+    ck_assert_float_eq_tol(c.lid_slope[RENA_PM_LID_UP_L], 0.8f, 1e-5f);
+    ck_assert_int_eq(rena_perception_calib_extreme(&c, RENA_BS_EYE_WIDE_LEFT, x, 0.01f, NULL),
+                     RENA_OK);
+    ck_assert_int_eq(rena_perception_calib_extreme(&c, RENA_BS_EYE_WIDE_RIGHT, x, 0.01f, NULL),
+                     RENA_OK);
+    f = lids(4, 0); /* squint: lower lid 4 px up */
+    measure(&f, x);
+    ck_assert_int_eq(rena_perception_calib_extreme(&c, RENA_BS_EYE_SQUINT_LEFT, x, 0.01f, NULL),
+                     RENA_OK);
+    ck_assert_int_eq(rena_perception_calib_extreme(&c, RENA_BS_EYE_SQUINT_RIGHT, x, 0.01f, NULL),
+                     RENA_OK);
+    f = lids(8, 12); /* blink: the upper lid 12 px down, to 2 px past the corners */
+    measure(&f, x);
+    ck_assert_int_eq(rena_perception_calib_extreme(&c, RENA_BS_EYE_BLINK_LEFT, x, 0.01f, NULL),
+                     RENA_OK);
+    ck_assert_int_eq(rena_perception_calib_extreme(&c, RENA_BS_EYE_BLINK_RIGHT, x, 0.01f, NULL),
+                     RENA_OK);
+
+    float wide, squint, blink, prev_wide = -1, prev_squint = 2;
+    for (int i = 0; i <= 8; i++) { /* lower lid from squint to wide, no blink */
+        double lo = 4 + i;
+        lid_coefficients(&c, lo, 0, &wide, &squint, &blink);
+        ck_assert_float_eq_tol(wide, lo > 8 ? (lo - 8) / 4 : 0, 1e-4f);
+        ck_assert_float_eq_tol(squint, lo < 8 ? (8 - lo) / 4 : 0, 1e-4f);
+        ck_assert_float_lt(blink, 1e-4f);
+        ck_assert(wide >= prev_wide && squint <= prev_squint);
+        prev_wide = wide, prev_squint = squint;
+    }
+    for (int i = 0; i <= 4; i++) { /* a blink moves neither wide nor squint, at any lower lid */
+        double lo = 4 + 2 * i;
+        lid_coefficients(&c, lo, 6, &wide, &squint, &blink);
+        ck_assert_float_eq_tol(blink, 0.5f, 1e-4f);
+        ck_assert_float_eq_tol(wide, lo > 8 ? (lo - 8) / 4 : 0, 1e-4f);
+        ck_assert_float_eq_tol(squint, lo < 8 ? (8 - lo) / 4 : 0, 1e-4f);
+    }
+    lid_coefficients(&c, 16, 30, &wide, &squint, &blink); /* past both extremes: clamped */
+    ck_assert(wide == 1.0f && blink == 1.0f && squint == 0.0f);
+
+    rena_error e;
+    ck_assert_int_eq(rena_perception_calib_lid_slope(&c, RENA_PM_CHIN_DROP, x, &e), RENA_ERR_ARG);
+    ck_assert_int_eq(rena_perception_calib_lid_slope(&c, RENA_PM_LID_LO_L, x, &e), RENA_ERR_ARG);
+    ck_assert_int_eq(rena_perception_calib_lid_slope(&c, RENA_PM_LID_UP_L, x, &e), RENA_ERR_RANGE);
+    ck_assert_ptr_nonnull(strstr(e.message, "lid_lo_l"));
+    ck_assert_float_eq_tol(c.lid_slope[RENA_PM_LID_UP_L], 0.8f, 1e-5f); /* left as it was */
+}
+END_TEST
+
 START_TEST(bad_landmarks_are_refused)
 {
     float lm[RENA_NUM_LANDMARKS][2], m[RENA_PERCEPTION_NUM_MEASURES];
@@ -256,12 +341,29 @@ START_TEST(calibration_file_round_trip_and_errors)
     calibrate_blink(&c);
     c.jaw_slope[RENA_PM_LOWER_LIP_R] = -0.125f;
     c.yaw_curve[RENA_PM_CHIN_DROP] = 0.5f;
+    c.lid_slope[RENA_PM_LID_UP_R] = 0.75f;
     char dir[256], path[512];
     rena_test_tmpdir(dir, sizeof dir);
     snprintf(path, sizeof path, "%s/calib.json", dir);
     ck_assert_int_eq(rena_perception_calib_save(path, &c, NULL), RENA_OK);
     ck_assert_int_eq(rena_perception_calib_load(path, &back, NULL), RENA_OK);
     ck_assert_mem_eq(&c, &back, sizeof c);
+
+    /* a file from before lid_slope existed loads with no lid compensation */
+    rena_perception_calib old = c;
+    memset(old.lid_slope, 0, sizeof old.lid_slope);
+    ck_assert_int_eq(rena_perception_calib_save(path, &old, NULL), RENA_OK);
+    unsigned char *text = NULL;
+    size_t size = 0;
+    ck_assert_int_eq(rena_read_file(path, &text, &size, NULL), RENA_OK);
+    char *lid = strstr((char *)text, ",\n\t\"lid_slope\"");
+    ck_assert_ptr_nonnull(lid);
+    strcpy(lid, "\n}");
+    ck_assert_int_eq(rena_atomic_write(path, text, strlen((char *)text), NULL), RENA_OK);
+    free(text);
+    back.lid_slope[RENA_PM_LID_UP_R] = 1.0f;
+    ck_assert_int_eq(rena_perception_calib_load(path, &back, NULL), RENA_OK);
+    ck_assert_mem_eq(&old, &back, sizeof old);
 
     const char *bad = "{\"ref\": {}, \"gain\": {}}";
     ck_assert_int_eq(rena_atomic_write(path, bad, strlen(bad), NULL), RENA_OK);
@@ -287,6 +389,7 @@ int main(void)
     tcase_add_test(tc, calibration_rejects_wrong_direction_and_unknown_coefficient);
     tcase_add_test(tc, pupil_offsets_drive_eye_look);
     tcase_add_test(tc, jaw_and_head_turn_shares_are_discounted);
+    tcase_add_test(tc, lower_lid_drives_wide_and_squint_apart_from_blink);
     tcase_add_test(tc, bad_landmarks_are_refused);
     tcase_add_test(tc, calibration_file_round_trip_and_errors);
     suite_add_tcase(s, tc);

@@ -112,6 +112,69 @@ START_TEST(blink_closes_the_lids_one_side_at_a_time)
 }
 END_TEST
 
+static rena_features eyes(float eyeopen, float blink)
+{
+    const int servo[] = {RENA_SERVO_EYEOPEN_L, RENA_SERVO_EYEOPEN_R, RENA_SERVO_BLINK_L,
+                         RENA_SERVO_BLINK_R};
+    const float value[] = {eyeopen, eyeopen, blink, blink};
+    return pose(4, servo, value);
+}
+
+/* The lower lids (eyeopen) read as eyeWide above neutral and eyeSquint below,
+ * monotonically, whatever the upper lids (blink) do; eyeBlink reads the upper
+ * lids only, although the linkage drags them along with the lower lids. */
+START_TEST(eyeopen_reads_wide_and_squint_apart_from_blink)
+{
+    const float blinks[] = {0.0f, 0.5f};
+    float wide_at[2][11], squint_at[2][11];
+    float half = rena_servos[RENA_SERVO_EYEOPEN_L].neutral;
+    for (int b = 0; b < 2; b++) {
+        float blink_neutral = eyes(half, blinks[b]).blendshapes[RENA_BS_EYE_BLINK_LEFT];
+        for (int i = 0; i <= 10; i++) {
+            float open = 0.1f * (float)i;
+            rena_features f = eyes(open, blinks[b]);
+            const float *bs = f.blendshapes;
+            for (int side = 0; side < 2; side++) {
+                int wide = side ? RENA_BS_EYE_WIDE_RIGHT : RENA_BS_EYE_WIDE_LEFT;
+                int squint = side ? RENA_BS_EYE_SQUINT_RIGHT : RENA_BS_EYE_SQUINT_LEFT;
+                int blink = side ? RENA_BS_EYE_BLINK_RIGHT : RENA_BS_EYE_BLINK_LEFT;
+                ck_assert_msg(fabsf(bs[blink] - blink_neutral) < 0.06f,
+                              "eyeopen %g blink %g: eyeBlink %g, %g at eyeopen %g", (double)open,
+                              (double)blinks[b], (double)bs[blink], (double)blink_neutral,
+                              (double)half);
+                if (open < half - 0.05f)
+                    ck_assert_float_eq(bs[wide], 0.0f);
+                if (open > half + 0.05f)
+                    ck_assert_float_eq(bs[squint], 0.0f);
+            }
+            wide_at[b][i] = bs[RENA_BS_EYE_WIDE_LEFT];
+            squint_at[b][i] = bs[RENA_BS_EYE_SQUINT_LEFT];
+            if (i > 0) {
+                ck_assert_float_ge(wide_at[b][i], wide_at[b][i - 1]);
+                ck_assert_float_le(squint_at[b][i], squint_at[b][i - 1]);
+            }
+            /* half closing the upper lid leaves the lower lid's reading alone */
+            if (b == 1) {
+                ck_assert_float_eq_tol(wide_at[1][i], wide_at[0][i], 0.03f);
+                ck_assert_float_eq_tol(squint_at[1][i], squint_at[0][i], 0.03f);
+            }
+        }
+        ck_assert_float_gt(wide_at[b][10], 0.9f);
+        ck_assert_float_gt(squint_at[b][0], 0.9f);
+        ck_assert_float_lt(wide_at[b][5], 0.05f);
+        ck_assert_float_lt(squint_at[b][5], 0.05f);
+    }
+    /* blink alone: eyeBlink rises, eyeWide and eyeSquint stay 0 */
+    for (int i = 0; i <= 4; i++) {
+        rena_features f = eyes(half, 0.25f * (float)i);
+        ck_assert_float_lt(f.blendshapes[RENA_BS_EYE_WIDE_LEFT], 0.02f);
+        ck_assert_float_lt(f.blendshapes[RENA_BS_EYE_WIDE_RIGHT], 0.02f);
+        ck_assert_float_lt(f.blendshapes[RENA_BS_EYE_SQUINT_LEFT], 0.02f);
+        ck_assert_float_eq_tol(f.blendshapes[RENA_BS_EYE_BLINK_LEFT], 0.25f * (float)i, 0.15f);
+    }
+}
+END_TEST
+
 START_TEST(each_calibrated_servo_drives_its_coefficient)
 {
     static const struct {
@@ -298,6 +361,9 @@ START_TEST(calibration_covers_every_formula)
     ck_assert_int_ge(made, 30);
     for (int m = 0; m < RENA_PERCEPTION_NUM_MEASURES; m++)
         ck_assert(isfinite(c.ref[m]));
+    /* the lid linkage lifts the upper lid with the lower one */
+    ck_assert_float_gt(c.lid_slope[RENA_PM_LID_UP_L], 0.1f);
+    ck_assert_float_gt(c.lid_slope[RENA_PM_LID_UP_R], 0.1f);
 }
 END_TEST
 
@@ -310,6 +376,7 @@ int main(void)
     tcase_add_test(tc, neutral_face_reads_near_zero);
     tcase_add_test(tc, jaw_opens_lips_and_drags_the_corners);
     tcase_add_test(tc, blink_closes_the_lids_one_side_at_a_time);
+    tcase_add_test(tc, eyeopen_reads_wide_and_squint_apart_from_blink);
     tcase_add_test(tc, each_calibrated_servo_drives_its_coefficient);
     tcase_add_test(tc, head_yaw_turns_the_face_and_foreshortens_it);
     tcase_add_test(tc, command_to_landmark_map_is_nonlinear);
