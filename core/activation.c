@@ -18,6 +18,7 @@ static inline float exp_neg(float a)
 {
     int32_t bits;
     memcpy(&bits, &a, sizeof bits);
+    bits &= 0x7fffffff; /* exp(-|a|): a NaN of either sign clamps to exp(-64), never reaches the int conversion */
     const int32_t limit = 0x42800000; /* 64.0f */
     bits = bits < limit ? bits : limit;
     memcpy(&a, &bits, sizeof a);

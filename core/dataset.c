@@ -3,6 +3,7 @@
 #include "dataset.h"
 
 #include <cjson/cJSON.h>
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -84,14 +85,23 @@ static rena_status meta_field_error(rena_error *err, const char *file, const cha
     return rena_error_set(err, RENA_ERR_FORMAT, where, "%s", what);
 }
 
+/* A JSON number as a long in [lo, hi] (both within +-2^53, so exact as
+ * doubles): checked while still a double, since converting a double beyond
+ * long (1e300) is undefined behaviour. NaN fails every comparison. */
+static int whole_in_range(const cJSON *v, long lo, long hi, long *out)
+{
+    if (!cJSON_IsNumber(v) || !(v->valuedouble >= (double)lo && v->valuedouble <= (double)hi) ||
+        v->valuedouble != floor(v->valuedouble))
+        return 0;
+    *out = (long)v->valuedouble;
+    return 1;
+}
+
 static rena_status get_long(const cJSON *root, const char *file, const char *key, long lo, long hi,
                             long *out, rena_error *err)
 {
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, key);
-    if (!cJSON_IsNumber(v) || v->valuedouble != floor(v->valuedouble) || v->valuedouble < lo ||
-        v->valuedouble > hi)
+    if (!whole_in_range(cJSON_GetObjectItemCaseSensitive(root, key), lo, hi, out))
         return meta_field_error(err, file, key, "missing or not a whole number in range");
-    *out = (long)v->valuedouble;
     return RENA_OK;
 }
 
@@ -113,11 +123,15 @@ static rena_status get_seed(const cJSON *root, const char *file, uint64_t *out, 
         *out = (uint64_t)v->valuedouble;
         return RENA_OK;
     }
+    /* above 2^53 the writer stores the seed as a string of digits */
     char *end = NULL;
     if (cJSON_IsString(v) && v->valuestring[0] >= '0' && v->valuestring[0] <= '9') {
-        *out = strtoull(v->valuestring, &end, 10);
-        if (!*end)
+        errno = 0;
+        unsigned long long seed = strtoull(v->valuestring, &end, 10);
+        if (!*end && errno != ERANGE) {
+            *out = seed;
             return RENA_OK;
+        }
     }
     return meta_field_error(err, file, "seed", "missing or not a non-negative whole number");
 }
@@ -170,10 +184,34 @@ static rena_status parse_shard(const cJSON *root, const char *file, rena_dataset
     rena_status st = get_string(root, file, "shard", text, sizeof text, err);
     if (st != RENA_OK)
         return st;
-    char tail;
-    if (sscanf(text, "%ld/%ld%c", &m->shard_index, &m->shard_count, &tail) != 2 ||
-        m->shard_count < 1 || m->shard_index < 1 || m->shard_index > m->shard_count)
+    /* strtol, not sscanf: sscanf's %ld is undefined on a number beyond long */
+    char *slash = NULL, *end = NULL;
+    errno = 0;
+    m->shard_index = text[0] >= '0' && text[0] <= '9' ? strtol(text, &slash, 10) : 0;
+    if (slash && *slash == '/' && slash[1] >= '0' && slash[1] <= '9')
+        m->shard_count = strtol(slash + 1, &end, 10);
+    if (!end || *end || errno == ERANGE || m->shard_count < 1 || m->shard_index < 1 ||
+        m->shard_index > m->shard_count)
         return meta_field_error(err, file, "shard", "not of the form I/N with 1 <= I <= N");
+    return RENA_OK;
+}
+
+/* "range": [begin, end], each a sample index (0..RENA_DATASET_MAX_SAMPLES);
+ * whether it is the shard's range is check_counts' business. */
+static rena_status get_range(const cJSON *root, const char *file, rena_dataset_meta *m,
+                             rena_error *err)
+{
+    const cJSON *rj = cJSON_GetObjectItemCaseSensitive(root, "range");
+    if (!cJSON_IsArray(rj) || cJSON_GetArraySize(rj) != 2)
+        return meta_field_error(err, file, "range", "missing or not [begin, end]");
+    long *ends[2] = {&m->begin, &m->end};
+    for (int k = 0; k < 2; k++)
+        if (!whole_in_range(cJSON_GetArrayItem(rj, k), 0, RENA_DATASET_MAX_SAMPLES, ends[k])) {
+            char what[96];
+            snprintf(what, sizeof what, "not a whole number in [0, %ld] (a sample index)",
+                     RENA_DATASET_MAX_SAMPLES);
+            return meta_field_error(err, file, k ? "range[1]" : "range[0]", what);
+        }
     return RENA_OK;
 }
 
@@ -196,7 +234,7 @@ static rena_status parse_meta(const cJSON *root, const char *file, rena_dataset_
                               rena_error *err)
 {
     rena_status st;
-    long version = 0, range[2] = {0, 0};
+    long version = 0;
     memset(m, 0, sizeof *m);
     if ((st = get_long(root, file, "format_version", 0, 1000000, &version, err)) != RENA_OK)
         return st;
@@ -204,14 +242,8 @@ static rena_status parse_meta(const cJSON *root, const char *file, rena_dataset_
         return rena_error_set(err, RENA_ERR_VERSION, file,
                               "dataset format version %ld, this rena reads version %d", version,
                               RENA_DATASET_FORMAT_VERSION);
-    const cJSON *rj = cJSON_GetObjectItemCaseSensitive(root, "range");
-    if (!cJSON_IsArray(rj) || cJSON_GetArraySize(rj) != 2 ||
-        !cJSON_IsNumber(cJSON_GetArrayItem(rj, 0)) || !cJSON_IsNumber(cJSON_GetArrayItem(rj, 1)))
-        return meta_field_error(err, file, "range", "missing or not [begin, end]");
-    range[0] = (long)cJSON_GetArrayItem(rj, 0)->valuedouble;
-    range[1] = (long)cJSON_GetArrayItem(rj, 1)->valuedouble;
-    m->begin = range[0];
-    m->end = range[1];
+    if ((st = get_range(root, file, m, err)) != RENA_OK)
+        return st;
     const cJSON *img = cJSON_GetObjectItemCaseSensitive(root, "images");
     const cJSON *noise = cJSON_GetObjectItemCaseSensitive(root, "landmark_noise_px");
     if (!cJSON_IsBool(img))

@@ -1,5 +1,6 @@
 #include "safety.h"
 
+#include <limits.h>
 #include <math.h>
 
 int rena_safety_sanitize(const rena_calibration *cal, const float in[RENA_NUM_SERVOS],
@@ -40,6 +41,18 @@ int rena_safety_step(const rena_calibration *cal, const float prev[RENA_NUM_SERV
     return reached;
 }
 
+/* ceil(distance / step) as rena_safety_step counts it (in float), or INT_MAX
+ * when that does not fit an int: a tiny step (1e-45) makes the quotient
+ * huge or Inf, and converting such a float to int is undefined. A distance
+ * so small that the quotient underflows to 0 still takes one cycle. */
+static int cycles_for(float distance, float step)
+{
+    if (distance == 0.0f)
+        return 0;
+    float q = ceilf(distance / step);
+    return q < 1.0f ? 1 : q < (float)INT_MAX ? (int)q : INT_MAX;
+}
+
 int rena_safety_cycles(const rena_calibration *cal, const float prev[RENA_NUM_SERVOS],
                        const float target[RENA_NUM_SERVOS], float max_step)
 {
@@ -49,7 +62,7 @@ int rena_safety_cycles(const rena_calibration *cal, const float prev[RENA_NUM_SE
     rena_safety_sanitize(cal, target, t);
     int n = 0;
     for (int i = 0; i < RENA_NUM_SERVOS; i++) {
-        int k = (int)ceilf(fabsf(t[i] - p[i]) / step);
+        int k = cycles_for(fabsf(t[i] - p[i]), step);
         n = k > n ? k : n;
     }
     return n;

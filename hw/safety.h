@@ -29,7 +29,9 @@ int rena_safety_step(const rena_calibration *cal, const float prev[RENA_NUM_SERV
                      const float target[RENA_NUM_SERVOS], float max_step,
                      float out[RENA_NUM_SERVOS]);
 
-/* Cycles rena_safety_step needs to go from prev to target (0 if equal). */
+/* Cycles rena_safety_step needs to go from prev to target (0 if equal);
+ * INT_MAX when that many or more (a max_step far below the commands' float
+ * resolution: such a ramp may never end, as a step can round away). */
 int rena_safety_cycles(const rena_calibration *cal, const float prev[RENA_NUM_SERVOS],
                        const float target[RENA_NUM_SERVOS], float max_step);
 

@@ -660,6 +660,77 @@ START_TEST(a_dataset_without_perception_says_features_false)
 }
 END_TEST
 
+/* Numbers in meta.json are checked before they become integers: a range
+ * entry of 1e300 was once cast to long first (undefined behaviour; input
+ * tests/fuzz/regressions/dataset_meta/range_beyond_long.json). */
+static void assert_meta_refused(const char *ds, const char *field, const char *fragment)
+{
+    char want[800];
+    snprintf(want, sizeof want, "%s/meta.json: %s", ds, field);
+    rena_dataset_meta r;
+    rena_error e;
+    rena_error_clear(&e);
+    rena_status st = rena_dataset_read_meta(ds, &r, &e);
+    ck_assert_msg(st == RENA_ERR_FORMAT, "got %s: %s: %s", rena_status_str(st), e.where, e.message);
+    ck_assert_str_eq(e.where, want);
+    ck_assert_msg(strstr(e.message, fragment), "message '%s' lacks '%s'", e.message, fragment);
+}
+
+static cJSON *range_of(double begin, double end)
+{
+    cJSON *a = cJSON_CreateArray();
+    cJSON_AddItemToArray(a, cJSON_CreateNumber(begin));
+    cJSON_AddItemToArray(a, cJSON_CreateNumber(end));
+    return a;
+}
+
+START_TEST(numbers_beyond_their_type_are_refused_naming_the_field)
+{
+    char ds[600], src[600], meta[700];
+    in_root("fuzzed", ds, sizeof ds);
+    mkdir(ds, 0777);
+    snprintf(meta, sizeof meta, "%s/meta.json", ds);
+    unsigned char *text;
+    size_t size;
+    rena_test_source_path("tests/fuzz/regressions/dataset_meta/range_beyond_long.json", src,
+                          sizeof src);
+    ck_assert_int_eq(rena_read_file(src, &text, &size, NULL), RENA_OK);
+    ck_assert_int_eq(rena_atomic_write(meta, text, size, NULL), RENA_OK);
+    free(text);
+    assert_meta_refused(ds, "range[0]", "whole number");
+
+    rena_dataset_meta m = small_meta(20, 1, 1, 0), r;
+    write_synth(in_root("ds", ds, sizeof ds), &m);
+    const double bad[][2] = {{1e300, 20}, {-1e300, 20}, {-1, 20}, {2.5, 20}, {0, 1e300},
+                             {0, 2147483648.0}, {0, 20.000001}};
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+        edit_meta(ds, "", "range", range_of(bad[k][0], bad[k][1]));
+        assert_meta_refused(ds, bad[k][0] == 0 ? "range[1]" : "range[0]", "whole number");
+    }
+    /* whole and in range, but not this shard's */
+    edit_meta(ds, "", "range", range_of(0, 19));
+    assert_meta_refused(ds, "range", "does not match");
+    edit_meta(ds, "", "range", range_of(0, 20));
+    ck_assert_int_eq(rena_dataset_read_meta(ds, &r, NULL), RENA_OK);
+
+    edit_meta(ds, "", "samples", cJSON_CreateNumber(1e300));
+    assert_meta_refused(ds, "samples", "whole number");
+    edit_meta(ds, "", "samples", cJSON_CreateNumber(20));
+    /* a seed written as a string (above 2^53) must fit 64 bits, not saturate */
+    edit_meta(ds, "", "seed", cJSON_CreateString("18446744073709551616"));
+    assert_meta_refused(ds, "seed", "whole number");
+    edit_meta(ds, "", "seed", cJSON_CreateString("18446744073709551615"));
+    ck_assert_int_eq(rena_dataset_read_meta(ds, &r, NULL), RENA_OK);
+    ck_assert(r.seed == UINT64_MAX);
+    edit_meta(ds, "", "shard", cJSON_CreateString("99999999999999999999/1"));
+    assert_meta_refused(ds, "shard", "I/N");
+    edit_meta(ds, "", "shard", cJSON_CreateString("1/99999999999999999999"));
+    assert_meta_refused(ds, "shard", "I/N");
+    edit_meta(ds, "", "shard", cJSON_CreateString("1/1"));
+    ck_assert_int_eq(rena_dataset_read_meta(ds, &r, NULL), RENA_OK);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("core_dataset");
@@ -678,6 +749,7 @@ int main(void)
     tcase_add_test(tc, an_empty_split_is_refused_for_training);
     tcase_add_test(tc, positions_are_stored_and_checked);
     tcase_add_test(tc, a_dataset_without_perception_says_features_false);
+    tcase_add_test(tc, numbers_beyond_their_type_are_refused_naming_the_field);
     suite_add_tcase(s, tc);
     return rena_test_run(s);
 }

@@ -3,7 +3,10 @@
 #include <png.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <zlib.h>
 
 #include "atomicfile.h"
 #include "image.h"
@@ -134,6 +137,116 @@ START_TEST(broken_files_are_refused_naming_the_file)
 }
 END_TEST
 
+static void put_be32(unsigned char *p, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        p[i] = (unsigned char)(v >> (24 - 8 * i));
+}
+
+/* Rewrites the IHDR (always the first chunk) of a PNG in memory to claim
+ * w x h pixels, with a matching CRC so only the size is wrong. */
+static void claim_size(unsigned char *png, uint32_t w, uint32_t h)
+{
+    ck_assert(!memcmp(png + 12, "IHDR", 4));
+    put_be32(png + 16, w);
+    put_be32(png + 20, h);
+    put_be32(png + 29, (uint32_t)crc32(0L, png + 12, 17));
+}
+
+static void assert_refused(const char *path, const char *fragment)
+{
+    rena_image back;
+    rena_error e;
+    rena_error_clear(&e);
+    rena_status st = rena_png_read(path, &back, &e);
+    ck_assert_msg(st == RENA_ERR_FORMAT, "%s: got %s: %s", path, rena_status_str(st), e.message);
+    ck_assert_str_eq(e.where, path);
+    ck_assert_msg(strstr(e.message, fragment), "message '%s' lacks '%s'", e.message, fragment);
+    ck_assert_ptr_null(back.rgb);
+}
+
+/* Tiny files that once made rena allocate gigabytes
+ * (tests/fuzz/regressions/png/): refused from their layout, before libpng or
+ * rena allocates what they announce. */
+START_TEST(sizes_a_file_cannot_hold_are_refused_before_allocating)
+{
+    char path[512], dir[256];
+    rena_test_source_path("tests/fuzz/regressions/png/ztxt_announcing_1400mb.png", path,
+                          sizeof path);
+    assert_refused(path, "announces");
+    rena_test_source_path("tests/fuzz/regressions/png/ihdr_65535x65535_68_bytes.png", path,
+                          sizeof path);
+    assert_refused(path, "too large");
+
+    rena_test_tmpdir(dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/face.png", dir);
+    rena_image img = random_image(40, 30, 3);
+    ck_assert_int_eq(rena_png_write(path, &img, NULL), RENA_OK);
+    rena_image_free(&img);
+    unsigned char *data;
+    size_t size;
+    ck_assert_int_eq(rena_read_file(path, &data, &size, NULL), RENA_OK);
+    /* within every limit, but ~3.6 KB of compressed pixels cannot inflate to 4000x3000 */
+    claim_size(data, 4000, 3000);
+    ck_assert_int_eq(rena_atomic_write(path, data, size, NULL), RENA_OK);
+    assert_refused(path, "cannot hold");
+    /* sides within libpng's limit, but more RGB bytes than RENA_PNG_MAX_RGB_BYTES */
+    uint32_t side = RENA_PNG_MAX_SIDE;
+    ck_assert_uint_gt((uint64_t)side * side * 3, RENA_PNG_MAX_RGB_BYTES);
+    claim_size(data, side, side);
+    ck_assert_int_eq(rena_atomic_write(path, data, size, NULL), RENA_OK);
+    assert_refused(path, "too large");
+    claim_size(data, side + 1, 1);
+    ck_assert_int_eq(rena_atomic_write(path, data, size, NULL), RENA_OK);
+    assert_refused(path, "too large");
+    /* a chunk whose length runs past the end of the file */
+    claim_size(data, 40, 30);
+    put_be32(data + 8, 0x7fffff00u);
+    ck_assert_int_eq(rena_atomic_write(path, data, size, NULL), RENA_OK);
+    assert_refused(path, "announces");
+    free(data);
+    rena_remove_tree(dir);
+}
+END_TEST
+
+/* The compressed-size bound is not too tight: a 1-bit grey image of zeros,
+ * compressed as hard as zlib can (near deflate's 1032:1), still reads. */
+START_TEST(highly_compressed_images_still_read)
+{
+    char dir[256], path[512];
+    rena_test_tmpdir(dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/black.png", dir);
+    const int w = 2048, h = 2048;
+    FILE *fp = fopen(path, "wb");
+    ck_assert_ptr_nonnull(fp);
+    png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
+    png_infop info = png_create_info_struct(png);
+    png_init_io(png, fp);
+    png_set_compression_level(png, 9);
+    png_set_IHDR(png, info, w, h, 1, PNG_COLOR_TYPE_GRAY, PNG_INTERLACE_NONE,
+                 PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+    png_write_info(png, info);
+    unsigned char row[2048 / 8] = {0};
+    for (int y = 0; y < h; y++)
+        png_write_row(png, row);
+    png_write_end(png, NULL);
+    png_destroy_write_struct(&png, &info);
+    ck_assert_int_eq(fclose(fp), 0);
+    struct stat st;
+    ck_assert_int_eq(stat(path, &st), 0);
+    /* the point of the test: pixel bytes / file bytes close to the bound */
+    ck_assert_int_gt((long)w * h / 8 / st.st_size, 500);
+    rena_image img;
+    rena_error e;
+    ck_assert_msg(rena_png_read(path, &img, &e) == RENA_OK, "%s", e.message);
+    ck_assert_int_eq(img.width, w);
+    ck_assert_int_eq(img.height, h);
+    ck_assert_int_eq(img.rgb[(size_t)w * h * 3 - 1], 0);
+    rena_image_free(&img);
+    rena_remove_tree(dir);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("core_image");
@@ -141,6 +254,8 @@ int main(void)
     tcase_add_test(tc, round_trip_is_exact);
     tcase_add_test(tc, other_colour_types_are_expanded_to_rgb);
     tcase_add_test(tc, broken_files_are_refused_naming_the_file);
+    tcase_add_test(tc, sizes_a_file_cannot_hold_are_refused_before_allocating);
+    tcase_add_test(tc, highly_compressed_images_still_read);
     suite_add_tcase(s, tc);
     return rena_test_run(s);
 }

@@ -2,6 +2,7 @@
  * against servo.h's independent implementation, 100,000 random commands
  * (NaN, Inf, huge) that must never leave the limits or the per-cycle rate,
  * the watchdog deadline, and calibration files with every kind of mistake. */
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -272,6 +273,34 @@ START_TEST(bad_calibration_files_name_the_field)
 }
 END_TEST
 
+/* A rate limit far below the float resolution of a command: the ramp takes
+ * (or, once a step rounds away, would take) longer than an int counts, and
+ * says so with INT_MAX rather than overflowing the int (it once announced 0
+ * cycles for max_step 1e-45). Every step still moves at most max_step. */
+START_TEST(tiny_rate_limits_announce_int_max_cycles)
+{
+    rena_calibration cal;
+    rena_calibration_default(&cal);
+    float prev[RENA_NUM_SERVOS], target[RENA_NUM_SERVOS], out[RENA_NUM_SERVOS];
+    for (int i = 0; i < RENA_NUM_SERVOS; i++) {
+        prev[i] = 0.5f;
+        target[i] = i % 2 ? 0.0f : 1.0f;
+    }
+    const float tiny[] = {1e-45f, 1e-40f, 1e-30f, 1e-10f};
+    for (size_t k = 0; k < sizeof tiny / sizeof tiny[0]; k++) {
+        ck_assert_int_eq(rena_safety_cycles(&cal, prev, target, tiny[k]), INT_MAX);
+        rena_safety_step(&cal, prev, target, tiny[k], out);
+        for (int i = 0; i < RENA_NUM_SERVOS; i++)
+            ck_assert(fabsf(out[i] - prev[i]) <= tiny[k]);
+    }
+    /* small but countable: 0.5 / 1e-7 cycles, give or take the float division */
+    int n = rena_safety_cycles(&cal, prev, target, 1e-7f);
+    ck_assert_int_ge(n, 4999999);
+    ck_assert_int_le(n, 5000001);
+    ck_assert_int_eq(rena_safety_cycles(&cal, prev, prev, 1e-45f), 0);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("hw_safety");
@@ -281,6 +310,7 @@ int main(void)
     tcase_add_test(tc, ticks_round_trip_both_directions);
     tcase_add_test(tc, random_commands_never_leave_limits_or_rate);
     tcase_add_test(tc, ramp_reaches_target_in_the_predicted_cycles);
+    tcase_add_test(tc, tiny_rate_limits_announce_int_max_cycles);
     tcase_add_test(tc, nan_becomes_calibrated_neutral);
     tcase_add_test(tc, watchdog_fires_once_per_silence);
     tcase_add_test(tc, calibration_file_round_trip);
