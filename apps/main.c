@@ -23,6 +23,8 @@ static const command commands[] = {
     {"mimic", rena_cmd_mimic, "drive the face from a performer's expressions, frame by frame"},
     {"evaluate", rena_cmd_evaluate, "compare mimicry methods as paper Tables II and III"},
     {"view", rena_cmd_view, "show the simulated face live in a window, mimicking a target"},
+    {"report", rena_cmd_report, "write an HTML report of a dataset, model and evaluation"},
+    {"demo", rena_cmd_demo, "the whole pipeline in one go: data, training, evaluation, report"},
 };
 
 static void usage(FILE *out)
