@@ -34,6 +34,24 @@ int rena_cli_usage_error(const char *cmd, const char *fmt, ...)
     return RENA_EXIT_USAGE;
 }
 
+int rena_cli_is_flag(const char *arg, const char *flag)
+{
+    size_t n = strlen(flag);
+    return !strncmp(arg, flag, n) && (arg[n] == '\0' || arg[n] == '=');
+}
+
+const char *rena_cli_flag_value(const char *cmd, int argc, char **argv, int *i, const char *flag)
+{
+    const char *eq = strchr(argv[*i], '=');
+    if (eq)
+        return eq + 1;
+    if (*i + 1 >= argc) {
+        rena_cli_usage_error(cmd, "%s needs a value", flag);
+        return NULL;
+    }
+    return argv[++*i];
+}
+
 int rena_cli_parse_long(const char *cmd, const char *flag, const char *text, long lo, long hi,
                         long *out)
 {

@@ -19,6 +19,12 @@ int rena_cli_fail(const char *cmd, const rena_error *err);
 /* Prints "rena <cmd>: <message>" and a hint to run --help; returns 2. */
 int rena_cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* 1 when arg is "--flag" or "--flag=value". */
+int rena_cli_is_flag(const char *arg, const char *flag);
+/* The value of the flag at argv[*i]: after '=' in "--flag=value", else the
+ * next argument (advancing *i). NULL, after a usage message, when missing. */
+const char *rena_cli_flag_value(const char *cmd, int argc, char **argv, int *i, const char *flag);
+
 /* Strict number parsing: the whole string must be a number in [lo,hi].
  * On failure prints "rena <cmd>: <flag> expects ..." and returns non-zero. */
 int rena_cli_parse_long(const char *cmd, const char *flag, const char *text, long lo, long hi,

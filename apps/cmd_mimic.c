@@ -15,6 +15,7 @@
 #include "image.h"
 #include "mimic.h"
 #include "modelfile.h"
+#include "photo_mimic.h"
 
 #define CMD "mimic"
 
@@ -22,6 +23,8 @@ static void usage(FILE *out)
 {
     fprintf(out,
             "usage: rena mimic --model MODEL --input SRC [options]\n"
+            "       rena mimic --model MODEL --image PHOTO|FOLDER [--neutral-image PHOTO]\n"
+            "                  [--out DIR] [--backend SPEC]\n"
             "\n"
             "Turns each frame of a performer into a servo command with a trained model and\n"
             "sends it to the face: features -> model -> command -> face, 30 times a second.\n"
@@ -44,34 +47,24 @@ static void usage(FILE *out)
             "  --fps F           frame rate for inputs without timestamps (default 30)\n"
             "  --strict          refuse NaN or out-of-range inputs instead of clamping them\n"
             "  --no-renders      with --out in sim: landmarks only, no PNG per frame\n"
-            "  --watchdog S      emu/serial: ease to neutral after S s without input (default 1)\n",
+            "  --watchdog S      emu/serial: ease to neutral after S s without input (default 1)\n"
+            "\n"
+            "Real photos (docs/vision.md): each photo's largest face -> 68 landmarks (dlib) ->\n"
+            "52 blendshapes (the simulated face's estimator) -> model -> face.\n"
+            "  --image PATH      a .png/.jpg photo, or a folder of them (sorted by name); with\n"
+            "                    --out, DIR/<photo>.png shows the photo with its landmarks beside\n"
+            "                    the robot, and DIR/commands.csv one row per photo\n"
+            "  --neutral-image P the same person's neutral photo: the zero of every blendshape\n"
+            "                    (default: the robot's neutral face)\n",
             (double)RENA_RATE_LIMIT_STEP, (double)RENA_MIMIC_STEP_GROWTH);
 }
 
 typedef struct {
-    const char *model, *input, *backend, *out;
+    const char *model, *input, *backend, *out, *image, *neutral_image;
     rena_mimic_filter filter;
     double max_step, max_growth, fps, watchdog;
     int strict, renders;
 } mimic_args;
-
-static const char *flag_value(int argc, char **argv, int *i, const char *flag)
-{
-    const char *eq = strchr(argv[*i], '=');
-    if (eq)
-        return eq + 1;
-    if (*i + 1 >= argc) {
-        rena_cli_usage_error(CMD, "%s needs a value", flag);
-        return NULL;
-    }
-    return argv[++*i];
-}
-
-static int is_flag(const char *arg, const char *flag)
-{
-    size_t n = strlen(flag);
-    return !strncmp(arg, flag, n) && (arg[n] == '\0' || arg[n] == '=');
-}
 
 static int parse_one(int argc, char **argv, int *i, mimic_args *a)
 {
@@ -82,14 +75,15 @@ static int parse_one(int argc, char **argv, int *i, mimic_args *a)
         return a->renders = 0, 0;
     static const char *const valued[] = {"--model",     "--input",      "--backend",
                                          "--out",       "--filter",     "--max-step",
-                                         "--max-growth", "--fps",       "--watchdog"};
+                                         "--max-growth", "--fps",       "--watchdog",
+                                         "--image",     "--neutral-image"};
     int k = 0, n = (int)(sizeof valued / sizeof valued[0]);
-    while (k < n && !is_flag(arg, valued[k]))
+    while (k < n && !rena_cli_is_flag(arg, valued[k]))
         k++;
     if (k == n)
         return arg[0] == '-' && arg[1] ? rena_cli_usage_error(CMD, "unknown option '%s'", arg)
                                        : rena_cli_usage_error(CMD, "unexpected argument '%s'", arg);
-    if (!(v = flag_value(argc, argv, i, valued[k])))
+    if (!(v = rena_cli_flag_value(CMD, argc, argv, i, valued[k])))
         return RENA_EXIT_USAGE;
     switch (k) {
     case 0: a->model = v; return 0;
@@ -103,6 +97,10 @@ static int parse_one(int argc, char **argv, int *i, mimic_args *a)
     case 5: return rena_cli_parse_double(CMD, "--max-step", v, 1e-3, 1.0, &a->max_step);
     case 6: return rena_cli_parse_double(CMD, "--max-growth", v, 0.0, 1.0, &a->max_growth);
     case 7: return rena_cli_parse_double(CMD, "--fps", v, 1.0, 1000.0, &a->fps);
+    case 9: a->image = v; return *v ? 0 : rena_cli_usage_error(CMD, "--image needs a photo");
+    case 10:
+        a->neutral_image = v;
+        return *v ? 0 : rena_cli_usage_error(CMD, "--neutral-image needs a photo");
     default: return rena_cli_parse_double(CMD, "--watchdog", v, 0.0, 3600.0, &a->watchdog);
     }
 }
@@ -110,7 +108,7 @@ static int parse_one(int argc, char **argv, int *i, mimic_args *a)
 /* Returns -1 to go on, else the exit code. */
 static int parse_args(int argc, char **argv, mimic_args *a)
 {
-    *a = (mimic_args){NULL, NULL, "sim", NULL, RENA_MIMIC_FILTER_NONE, RENA_RATE_LIMIT_STEP,
+    *a = (mimic_args){NULL, NULL, "sim", NULL, NULL, NULL, RENA_MIMIC_FILTER_NONE, RENA_RATE_LIMIT_STEP,
                       RENA_MIMIC_STEP_GROWTH, RENA_MIMIC_FPS, 1.0, 0, 1};
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
@@ -122,8 +120,13 @@ static int parse_args(int argc, char **argv, mimic_args *a)
     }
     if (!a->model)
         return rena_cli_usage_error(CMD, "--model FILE is required");
-    if (!a->input)
-        return rena_cli_usage_error(CMD, "--input SRC is required (a file, - or performer:SEQ)");
+    if (a->input && a->image)
+        return rena_cli_usage_error(CMD, "--input and --image cannot be used together");
+    if (a->neutral_image && !a->image)
+        return rena_cli_usage_error(CMD, "--neutral-image goes with --image");
+    if (!a->input && !a->image)
+        return rena_cli_usage_error(CMD, "--input SRC is required (a file, - or performer:SEQ), "
+                                         "or --image PHOTO");
     return -1;
 }
 
@@ -446,6 +449,10 @@ int rena_cmd_mimic(int argc, char **argv)
     int rc = parse_args(argc, argv, &a);
     if (rc >= 0)
         return rc;
+    if (a.image) {
+        rena_photo_mimic_options po = {a.model, a.image, a.neutral_image, a.out, a.backend};
+        return rena_photo_mimic_cli(CMD, &po);
+    }
     mimic_run r;
     memset(&r, 0, sizeof r);
     r.a = &a;

@@ -37,24 +37,6 @@ static void usage(FILE *out)
             "  --threads T      threads for recomputed errors (default: all cores)\n");
 }
 
-static int is_flag(const char *arg, const char *flag)
-{
-    size_t n = strlen(flag);
-    return !strncmp(arg, flag, n) && (arg[n] == '\0' || arg[n] == '=');
-}
-
-static const char *flag_value(int argc, char **argv, int *i, const char *flag)
-{
-    const char *eq = strchr(argv[*i], '=');
-    if (eq)
-        return eq + 1;
-    if (*i + 1 >= argc) {
-        rena_cli_usage_error(CMD, "%s needs a value", flag);
-        return NULL;
-    }
-    return argv[++*i];
-}
-
 static int set_value(rena_page_args *a, int k, const char *flag, const char *v)
 {
     const char **paths[] = {&a->out,      &a->data,     &a->model, &a->eval,
@@ -92,13 +74,13 @@ static int parse_args(int argc, char **argv, rena_page_args *a)
             return -1;
         }
         int k = 0, n = (int)(sizeof valued / sizeof valued[0]);
-        while (k < n && !is_flag(argv[i], valued[k]))
+        while (k < n && !rena_cli_is_flag(argv[i], valued[k]))
             k++;
         if (k == n)
             return argv[i][0] == '-'
                        ? rena_cli_usage_error(CMD, "unknown option '%s'", argv[i])
                        : rena_cli_usage_error(CMD, "unexpected argument '%s'", argv[i]);
-        const char *v = flag_value(argc, argv, &i, valued[k]);
+        const char *v = rena_cli_flag_value(CMD, argc, argv, &i, valued[k]);
         if (!v)
             return RENA_EXIT_USAGE;
         int rc = set_value(a, k, valued[k], v);

@@ -52,24 +52,6 @@ typedef struct {
     uint64_t seed;
 } view_args;
 
-static const char *flag_value(int argc, char **argv, int *i, const char *flag)
-{
-    const char *eq = strchr(argv[*i], '=');
-    if (eq)
-        return eq + 1;
-    if (*i + 1 >= argc) {
-        rena_cli_usage_error(CMD, "%s needs a value", flag);
-        return NULL;
-    }
-    return argv[++*i];
-}
-
-static int is_flag(const char *arg, const char *flag)
-{
-    size_t n = strlen(flag);
-    return !strncmp(arg, flag, n) && (arg[n] == '\0' || arg[n] == '=');
-}
-
 static int parse_one(int argc, char **argv, int *i, view_args *a)
 {
     const char *arg = argv[*i], *v;
@@ -80,12 +62,12 @@ static int parse_one(int argc, char **argv, int *i, view_args *a)
     static const char *const valued[] = {"--model",  "--input", "--scene", "--screenshot",
                                          "--target", "--filter", "--seed", "--frames"};
     int k = 0, n = (int)(sizeof valued / sizeof valued[0]);
-    while (k < n && !is_flag(arg, valued[k]))
+    while (k < n && !rena_cli_is_flag(arg, valued[k]))
         k++;
     if (k == n)
         return arg[0] == '-' && arg[1] ? rena_cli_usage_error(CMD, "unknown option '%s'", arg)
                                        : rena_cli_usage_error(CMD, "unexpected argument '%s'", arg);
-    if (!(v = flag_value(argc, argv, i, valued[k])))
+    if (!(v = rena_cli_flag_value(CMD, argc, argv, i, valued[k])))
         return RENA_EXIT_USAGE;
     if (k < 4 && !*v)
         return rena_cli_usage_error(CMD, "%s needs a value", valued[k]);

@@ -21,32 +21,8 @@ static char output[16384];
 static void setup(void) { rena_test_tmpdir(root, sizeof root); }
 static void teardown(void) { rena_remove_tree(root); }
 
-static const char *binary(void)
-{
-    const char *b = getenv("RENA_BINARY");
-    ck_assert_msg(b && *b, "RENA_BINARY is not set");
-    return b;
-}
-
-/* Runs `rena <args>` (args formatted), captures stdout+stderr into output
- * and returns the exit code. */
-static int run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int run(const char *fmt, ...)
-{
-    char args[4096], cmd[8192];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(args, sizeof args, fmt, ap);
-    va_end(ap);
-    snprintf(cmd, sizeof cmd, "%s %s 2>&1", binary(), args);
-    FILE *p = popen(cmd, "r");
-    ck_assert_ptr_nonnull(p);
-    size_t n = fread(output, 1, sizeof output - 1, p);
-    output[n] = '\0';
-    int status = pclose(p);
-    ck_assert(WIFEXITED(status));
-    return WEXITSTATUS(status);
-}
+/* Runs `rena <args>`; stdout+stderr go to output. */
+#define run(fmt, ...) rena_test_shell(output, sizeof output, "\"$R\" " fmt, ##__VA_ARGS__)
 
 static int entries(const char *dir)
 {

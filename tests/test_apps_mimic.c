@@ -18,33 +18,7 @@
 static char root[512];      /* dataset and model, shared by every test */
 static char output[1 << 16];
 
-static const char *binary(void)
-{
-    const char *b = getenv("RENA_BINARY");
-    ck_assert_msg(b && *b, "RENA_BINARY is not set");
-    return b;
-}
-
-/* Runs `sh -c "<command>"` with every "rena" at the start of a pipeline
- * stage meaning the binary; stdout+stderr go to output. Returns the exit
- * code of the last stage. */
-static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int sh(const char *fmt, ...)
-{
-    char text[8192], cmd[16384];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(text, sizeof text, fmt, ap);
-    va_end(ap);
-    snprintf(cmd, sizeof cmd, "R='%s'; { %s ; } 2>&1", binary(), text);
-    FILE *p = popen(cmd, "r");
-    ck_assert_ptr_nonnull(p);
-    size_t n = fread(output, 1, sizeof output - 1, p);
-    output[n] = '\0';
-    int status = pclose(p);
-    ck_assert(WIFEXITED(status));
-    return WEXITSTATUS(status);
-}
+#define sh(...) rena_test_shell(output, sizeof output, __VA_ARGS__)
 
 static void setup_model(void)
 {

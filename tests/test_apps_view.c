@@ -22,32 +22,7 @@
 static char dir[512];
 static char output[1 << 16];
 
-static const char *binary(void)
-{
-    const char *b = getenv("RENA_BINARY");
-    ck_assert_msg(b && *b, "RENA_BINARY is not set");
-    return b;
-}
-
-/* Runs `sh -c` with $R the binary; stdout+stderr go to output. Returns the
- * exit code. */
-static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int sh(const char *fmt, ...)
-{
-    char text[4096], cmd[8192];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(text, sizeof text, fmt, ap);
-    va_end(ap);
-    snprintf(cmd, sizeof cmd, "R='%s'; { %s ; } 2>&1", binary(), text);
-    FILE *p = popen(cmd, "r");
-    ck_assert_ptr_nonnull(p);
-    size_t n = fread(output, 1, sizeof output - 1, p);
-    output[n] = '\0';
-    int status = pclose(p);
-    ck_assert(WIFEXITED(status));
-    return WEXITSTATUS(status);
-}
+#define sh(...) rena_test_shell(output, sizeof output, __VA_ARGS__)
 
 static int have_xvfb(void)
 {

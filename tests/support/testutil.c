@@ -1,7 +1,9 @@
 #include "testutil.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/wait.h>
 
 int rena_test_run(Suite *s)
 {
@@ -31,4 +33,32 @@ int rena_test_sanitized(void)
 {
     const char *v = getenv("RENA_TEST_SANITIZED");
     return v && *v && *v != '0';
+}
+
+const char *rena_test_binary(void)
+{
+    const char *b = getenv("RENA_BINARY");
+    ck_assert_msg(b && *b, "RENA_BINARY is not set");
+    return b;
+}
+
+int rena_test_shell(char *out, unsigned long cap, const char *fmt, ...)
+{
+    char text[8192], cmd[16384];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    snprintf(cmd, sizeof cmd, "R='%s'; { %s ; } 2>&1", rena_test_binary(), text);
+    FILE *p = popen(cmd, "r");
+    ck_assert_ptr_nonnull(p);
+    size_t n = fread(out, 1, cap - 1, p);
+    out[n] = '\0';
+    /* drain what did not fit so the command never blocks on a full pipe */
+    char sink[4096];
+    while (fread(sink, 1, sizeof sink, p) > 0)
+        ;
+    int status = pclose(p);
+    ck_assert(WIFEXITED(status));
+    return WEXITSTATUS(status);
 }
