@@ -12,6 +12,7 @@
 
 #include "dataset.h"
 #include "rng.h"
+#include "synthdata.h"
 #include "testutil.h"
 
 static char tmp[512], data[600], log_path[600];
@@ -52,36 +53,7 @@ static int exists(const char *fmt, const char *a)
 }
 
 /* A small dataset: commands a smooth function of the blendshapes. */
-static void make_dataset(long total)
-{
-    rena_dataset_meta meta;
-    rena_dataset_meta_default(&meta);
-    meta.total = total;
-    meta.test = total / 5;
-    meta.features = RENA_FEAT_BLENDSHAPES | RENA_FEAT_LANDMARKS | RENA_FEAT_POSE;
-    snprintf(meta.backend, sizeof meta.backend, "synthetic");
-    rena_dataset_writer w;
-    rena_error err;
-    ck_assert_msg(rena_dataset_writer_open(&w, data, &meta, &err) == RENA_OK, "%s", err.message);
-    for (long i = 0; i < total; i++) {
-        rena_rng r;
-        rena_rng_init(&r, 4, (uint64_t)i);
-        rena_features f;
-        memset(&f, 0, sizeof f);
-        f.valid = meta.features;
-        for (int k = 0; k < RENA_NUM_BLENDSHAPES; k++)
-            f.blendshapes[k] = (float)rena_rng_uniform(&r);
-        for (int k = 0; k < RENA_NUM_LANDMARKS; k++) {
-            f.landmarks[k][0] = 300.0f + 4.0f * k + 10.0f * f.blendshapes[k % 52];
-            f.landmarks[k][1] = 200.0f + 3.0f * (k % 7) + 10.0f * f.blendshapes[(k + 9) % 52];
-        }
-        float cmd[RENA_NUM_SERVOS];
-        for (int k = 0; k < RENA_NUM_SERVOS; k++)
-            cmd[k] = 0.2f + 0.6f * f.blendshapes[(k * 3) % 52];
-        ck_assert_int_eq(rena_dataset_writer_put(&w, i, cmd, &f, &err), RENA_OK);
-    }
-    ck_assert_msg(rena_dataset_writer_commit(&w, &err) == RENA_OK, "%s", err.message);
-}
+static void make_dataset(long total) { rena_test_make_dataset(data, total, 0); }
 
 static void setup(void)
 {

@@ -23,6 +23,7 @@
 #include "report_page.h"
 #include "rng.h"
 #include "servo.h"
+#include "synthdata.h"
 #include "testutil.h"
 
 static char tmp[512], log_path[600];
@@ -349,42 +350,7 @@ START_TEST(csv_reader_line_ends_and_bad_rows)
 END_TEST
 
 /* A small dataset with images: smooth commands, a gradient picture each. */
-static void make_dataset(const char *dir, long total)
-{
-    rena_dataset_meta meta;
-    rena_dataset_meta_default(&meta);
-    meta.total = total;
-    meta.test = total / 5;
-    meta.images = 1;
-    meta.features = RENA_FEAT_BLENDSHAPES | RENA_FEAT_LANDMARKS | RENA_FEAT_POSE;
-    snprintf(meta.backend, sizeof meta.backend, "synthetic");
-    rena_dataset_writer w;
-    rena_error err;
-    ck_assert_msg(rena_dataset_writer_open(&w, dir, &meta, &err) == RENA_OK, "%s", err.message);
-    rena_image img = {64, 48, malloc(64 * 48 * 3)};
-    for (long i = 0; i < total; i++) {
-        rena_rng r;
-        rena_rng_init(&r, 4, (uint64_t)i);
-        rena_features f;
-        memset(&f, 0, sizeof f);
-        f.valid = meta.features;
-        for (int k = 0; k < RENA_NUM_BLENDSHAPES; k++)
-            f.blendshapes[k] = (float)rena_rng_uniform(&r);
-        for (int k = 0; k < RENA_NUM_LANDMARKS; k++) {
-            f.landmarks[k][0] = 300.0f + 4.0f * k + 10.0f * f.blendshapes[k % 52];
-            f.landmarks[k][1] = 200.0f + 3.0f * (k % 7) + 10.0f * f.blendshapes[(k + 9) % 52];
-        }
-        float cmd[RENA_NUM_SERVOS];
-        for (int k = 0; k < RENA_NUM_SERVOS; k++)
-            cmd[k] = 0.2f + 0.6f * f.blendshapes[(k * 3) % 52];
-        ck_assert_int_eq(rena_dataset_writer_put(&w, i, cmd, &f, &err), RENA_OK);
-        for (int k = 0; k < 64 * 48 * 3; k++)
-            img.rgb[k] = (unsigned char)((k * 7 + i * 13) & 0xff);
-        ck_assert_int_eq(rena_dataset_writer_put_image(&w, i, &img, &err), RENA_OK);
-    }
-    free(img.rgb);
-    ck_assert_msg(rena_dataset_writer_commit(&w, &err) == RENA_OK, "%s", err.message);
-}
+static void make_dataset(const char *dir, long total) { rena_test_make_dataset(dir, total, 1); }
 
 static char data[600], model[600], ev[600], out[600], index_path[700];
 
