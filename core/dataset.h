@@ -106,6 +106,10 @@ rena_status rena_dataset_read_meta(const char *dir, rena_dataset_meta *meta, ren
  * load too (zero features); check meta.features before training on one. */
 rena_status rena_dataset_load_split(const char *dir, const char *split, rena_samples *out,
                                     rena_error *err);
+/* rena_dataset_load_split for one shard's folder, where a split may be empty
+ * (a small shard can hold no test sample). */
+rena_status rena_dataset_load_shard_split(const char *dir, const char *split, rena_samples *out,
+                                          rena_error *err);
 void rena_samples_free(rena_samples *s);
 
 /* ---- writing -------------------------------------------------------------
