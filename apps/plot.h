@@ -1,5 +1,7 @@
 /* plot.h: the pictures people look at (loss curves, CED curves, per-servo
- * error bars), drawn with cairo and written as PNG atomically. */
+ * error bars), drawn with cairo and written as PNG atomically. Every axis
+ * gets at least two readable tick labels (plot_axis.h), and margins are
+ * measured from the rendered text so nothing is cut off at the edges. */
 #ifndef RENA_PLOT_H
 #define RENA_PLOT_H
 
@@ -24,7 +26,8 @@ typedef struct {
 rena_status rena_plot_lines(const char *path, const rena_plot_options *opt,
                             const rena_plot_series *series, int nseries, rena_error *err);
 
-/* Bar chart: one bar per label. */
+/* Bar chart: one bar per label. Labels that would collide are turned 45
+ * degrees, and very long ones end in an ellipsis. */
 rena_status rena_plot_bars(const char *path, const rena_plot_options *opt,
                            const char *const *labels, const double *values, int n,
                            rena_error *err);
