@@ -2,6 +2,7 @@
  * dataset's training split (paper Sec. IV.C-D, V.B). */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -10,6 +11,7 @@
 #include "learn_report.h"
 #include "modelfile.h"
 #include "mpi_run.h"
+#include "servo_error.h"
 #include "train.h"
 
 #define CMD "train"
@@ -33,7 +35,13 @@ static void usage(FILE *out)
             "  --threads T     threads (default: all cores)\n"
             "  --d-model D     attention token width (default 8)\n"
             "  --hidden H      width of both hidden layers of the head\n"
-            "                  (default 16 for KAN heads, 64 for MLPs)\n");
+            "                  (default 16 for KAN heads, 64 for MLPs)\n"
+            "  --head-map on|off\n"
+            "                  on (default): fit head_yaw = a + b * yaw on the training\n"
+            "                  rows and let predictions take the head-yaw servo from it,\n"
+            "                  so the head turns only with the measured head pose (every\n"
+            "                  architecture but landmark-mlp); off: the network drives\n"
+            "                  it, as before (for ablations). The network trains alike.\n");
 }
 
 typedef struct {
@@ -88,6 +96,10 @@ static int parse_value(train_args *a, const char *flag, const char *v, int *hidd
         if (rena_cli_parse_u64(CMD, flag, v, &u))
             return RENA_EXIT_USAGE;
         a->opt.seed = u;
+    } else if (!strcmp(flag, "--head-map")) {
+        if (strcmp(v, "on") && strcmp(v, "off"))
+            return rena_cli_usage_error(CMD, "--head-map expects on or off, got '%s'", v);
+        a->opt.head_map = !strcmp(v, "on");
     }
     return 0;
 }
@@ -96,7 +108,8 @@ static int parse_args(int argc, char **argv, train_args *a)
 {
     static const char *const valued[] = {"--data",  "--out",     "--arch",    "--lambda",
                                          "--epochs", "--batch",  "--lr",      "--seed",
-                                         "--threads", "--patience", "--hidden", "--d-model"};
+                                         "--threads", "--patience", "--hidden", "--d-model",
+                                         "--head-map"};
     int hidden = 0, dmodel = 0;
     rena_arch arch = RENA_ARCH_KAN_ATTN;
     memset(a, 0, sizeof *a);
@@ -143,6 +156,52 @@ static void print_summary(const train_args *a, const rena_model *m, const rena_t
     printf("\nwrote %s, %s.curves.csv, %s.loss.png\n", a->out, a->out, a->out);
 }
 
+static void print_head_map(const train_args *a, const rena_model *m)
+{
+    if (rena_arch_uses_landmarks(m->hp.arch))
+        printf("head map: none (%s reads no head pose)\n", rena_arch_name(m->hp.arch));
+    else if (!a->opt.head_map)
+        printf("head map: off (--head-map off): the network drives head_yaw\n");
+    else if (m->head_map.degenerate)
+        printf("head map: head_yaw = %.5f (the yaw did not vary over %d rows: mean command, "
+               "slope 0), residual RMSE %.5f\n",
+               (double)m->head_map.a, (int)m->head_map.n, (double)m->head_map.rmse);
+    else
+        printf("head map: head_yaw = %.5f %+.5f * yaw (rad), residual RMSE %.5f over %d "
+               "fitted rows\n",
+               (double)m->head_map.a, (double)m->head_map.b, (double)m->head_map.rmse,
+               (int)m->head_map.n);
+}
+
+/* The kept weights on the test split as predictions see them, with the
+ * head-yaw servo from the map and, for comparison, from the network. */
+static rena_status print_head_map_test(const rena_model *m, const rena_samples *test,
+                                       rena_error *err)
+{
+    if (!rena_model_uses_head_map(m) || test->n < 1)
+        return RENA_OK;
+    float *pred = malloc(sizeof(float) * (size_t)(test->n * RENA_NUM_SERVOS));
+    if (!pred)
+        return rena_error_set(err, RENA_ERR_NOMEM, CMD, "no memory for %ld predictions", test->n);
+    rena_model net_only = *m; /* shares the arrays, read only */
+    net_only.has_head_map = 0;
+    rena_servo_error with, without;
+    rena_status st = rena_model_predict_samples(m, test, 0, pred, err);
+    if (st == RENA_OK)
+        st = rena_servo_error_compute(pred, test->commands, test->n, &with, err);
+    if (st == RENA_OK)
+        st = rena_model_predict_samples(&net_only, test, 0, pred, err);
+    if (st == RENA_OK)
+        st = rena_servo_error_compute(pred, test->commands, test->n, &without, err);
+    if (st == RENA_OK)
+        printf("test error with the head map %.2f%% (head_yaw RMSE %.5f); the network's own "
+               "head_yaw: %.2f%% (%.5f)\n",
+               100.0 * with.rmse, with.servo_rmse[RENA_SERVO_HEAD_YAW], 100.0 * without.rmse,
+               without.servo_rmse[RENA_SERVO_HEAD_YAW]);
+    free(pred);
+    return st;
+}
+
 int rena_cmd_train(int argc, char **argv)
 {
     train_args a;
@@ -173,8 +232,11 @@ int rena_cmd_train(int argc, char **argv)
         st = rena_model_save(m, a.out, &err);
     if (st == RENA_OK)
         st = rena_report_curves(a.out, &h, &err);
-    if (st == RENA_OK)
+    if (st == RENA_OK) {
         print_summary(&a, m, &h);
+        print_head_map(&a, m);
+        st = print_head_map_test(m, &test, &err);
+    }
     if (m)
         rena_train_history_free(&h);
     rena_model_free(m);

@@ -71,6 +71,8 @@ rena_status rena_model_copy(const rena_model *src, rena_model **out, rena_error 
         return st;
     rena_model *m = *out;
     m->info = src->info;
+    m->has_head_map = src->has_head_map;
+    m->head_map = src->head_map;
     memcpy(m->in_mean, src->in_mean, sizeof(float) * (size_t)m->n_in);
     memcpy(m->in_scale, src->in_scale, sizeof(float) * (size_t)m->n_in);
     memcpy(m->params, src->params, sizeof(float) * (size_t)m->n_params);
@@ -188,9 +190,22 @@ void rena_workspace_free(rena_workspace *ws)
 
 int rena_workspace_nonfinite(const rena_workspace *ws) { return ws ? ws->nonfinite : 0; }
 
-/* Sigmoid keeps outputs in [0,1] already; sanitising is the last guard
- * against anything a corrupted-but-checksummed weight could do. */
-static void finish_commands(float *commands) { rena_servo_sanitize(commands, commands); }
+int rena_model_uses_head_map(const rena_model *m)
+{
+    return m->has_head_map && !rena_arch_uses_landmarks(m->hp.arch);
+}
+
+/* raw is the frame's raw input: its yaw (NaN when the frame has no head
+ * pose) drives the head servo through the map. Sigmoid keeps outputs in
+ * [0,1] already; sanitising is the last guard against anything a
+ * corrupted-but-checksummed weight could do. */
+static void finish_commands(const rena_model *m, const float *raw, float *commands)
+{
+    if (rena_model_uses_head_map(m))
+        commands[RENA_SERVO_HEAD_YAW] =
+            rena_headmap_apply(&m->head_map, raw[RENA_NUM_BLENDSHAPES]);
+    rena_servo_sanitize(commands, commands);
+}
 
 rena_status rena_model_predict(const rena_model *m, rena_workspace *ws,
                                const rena_features *features, float commands[RENA_NUM_SERVOS])
@@ -207,7 +222,7 @@ rena_status rena_model_predict(const rena_model *m, rena_workspace *ws,
     }
     ws->nonfinite = rena_model_normalize(m, ws->raw, ws->x);
     rena_network_forward(&m->net, m->params, m->pe, ws->x, commands, ws->cache);
-    finish_commands(commands);
+    finish_commands(m, ws->raw, commands);
     return RENA_OK;
 }
 
@@ -236,7 +251,7 @@ static void predict_rows(const rena_model *m, rena_workspace *ws, const rena_sam
         rena_model_normalize(m, ws->raw, ws->x);
         float *out = commands + i * RENA_NUM_SERVOS;
         rena_network_forward(&m->net, m->params, m->pe, ws->x, out, ws->cache);
-        finish_commands(out);
+        finish_commands(m, ws->raw, out);
     }
 }
 

@@ -12,7 +12,13 @@
  * Inputs are normalised with the training set's per-feature mean and scale
  * (stored in the model). A non-finite input value is replaced by that mean
  * (normalised 0, the least informative value) and counted in the
- * workspace; the commands are always finite and inside [0,1]. */
+ * workspace; the commands are always finite and inside [0,1].
+ *
+ * A model trained with a head map (headmap.h; every architecture that
+ * reads the head pose, by default) takes its head-yaw command from the map
+ * applied to the frame's yaw, not from the network: the head turns with the
+ * performer's head and with nothing else. A frame without a head pose gets
+ * the map at yaw 0, facing the camera. */
 #ifndef RENA_MODEL_H
 #define RENA_MODEL_H
 
@@ -20,6 +26,7 @@
 
 #include "blendshape.h"
 #include "dataset.h"
+#include "headmap.h"
 #include "network.h"
 #include "servo.h"
 #include "status.h"
@@ -44,6 +51,9 @@ typedef struct {
     long n_params;
     float *params;     /* [n_params], the layout of network.h */
     float *pe;         /* derived positional table (attention architectures) */
+    int has_head_map;  /* 1: head_map overrides the network's head-yaw output; only
+                          for architectures that read the head pose */
+    rena_headmap head_map;
 } rena_model;
 
 typedef struct rena_workspace rena_workspace;
@@ -86,6 +96,10 @@ rena_status rena_model_predict_batch(const rena_model *m, rena_workspace *ws,
  * threads (0 = all cores) with one workspace each. */
 rena_status rena_model_predict_samples(const rena_model *m, const rena_samples *s, int threads,
                                        float *commands, rena_error *err);
+
+/* 1 when predictions take the head-yaw command from m->head_map: the model
+ * has one and its architecture reads the head pose (not landmark-mlp). */
+int rena_model_uses_head_map(const rena_model *m);
 
 /* Normalises a raw input vector into x: (raw - mean) / scale, non-finite
  * values replaced by 0 (the training mean), the rest clipped to +-1e4.

@@ -11,6 +11,10 @@
 static const char MAGIC[8] = {'R', 'E', 'N', 'A', 'M', 'O', 'D', 'L'};
 /* magic, version, arch, 6 ints, 2 floats, info (4+8+4+4+4+4), n_in, n_params */
 #define HEADER_SIZE (8 + 4 + 4 + 6 * 4 + 2 * 4 + 28 + 4 + 8)
+/* version 2: the head map after the weights: f32 a, f32 b, f32 rmse, i32 n */
+#define HEAD_MAP_SIZE 16
+/* the first version this build reads: version 1 is version 2 without a map */
+#define OLDEST_VERSION 1
 
 typedef struct {
     unsigned char *p;
@@ -63,22 +67,30 @@ static float get_f32(reader *r)
     return f;
 }
 
-static size_t file_size(size_t n_in, size_t n_params)
+static size_t file_size(uint32_t version, size_t n_in, size_t n_params)
 {
-    return HEADER_SIZE + 4 * (2 * n_in + n_params) + 4;
+    return HEADER_SIZE + 4 * (2 * n_in + n_params) + (version >= 2 ? HEAD_MAP_SIZE : 0) + 4;
+}
+
+/* A model without a head map is written as version 1, which every earlier
+ * build reads, so the format moves only when there is something new in it. */
+static uint32_t version_for(const rena_model *m)
+{
+    return rena_model_uses_head_map(m) ? RENA_MODELFILE_VERSION : 1;
 }
 
 rena_status rena_model_encode(const rena_model *m, unsigned char **data, size_t *size,
                               rena_error *err)
 {
-    size_t total = file_size((size_t)m->n_in, (size_t)m->n_params);
+    uint32_t version = version_for(m);
+    size_t total = file_size(version, (size_t)m->n_in, (size_t)m->n_params);
     unsigned char *buf = malloc(total);
     if (!buf)
         return rena_error_set(err, RENA_ERR_NOMEM, "model", "no memory for %zu bytes", total);
     writer w = {buf};
     memcpy(w.p, MAGIC, 8);
     w.p += 8;
-    put_u32(&w, RENA_MODELFILE_VERSION);
+    put_u32(&w, version);
     put_u32(&w, (uint32_t)m->hp.arch);
     int ints[6] = {m->hp.d_model,   m->hp.token_out, m->hp.hidden[0],
                    m->hp.hidden[1], m->hp.grid_size, m->hp.spline_order};
@@ -100,20 +112,26 @@ rena_status rena_model_encode(const rena_model *m, unsigned char **data, size_t 
         put_f32(&w, m->in_scale[i]);
     for (long i = 0; i < m->n_params; i++)
         put_f32(&w, m->params[i]);
+    if (version >= 2) {
+        put_f32(&w, m->head_map.a);
+        put_f32(&w, m->head_map.b);
+        put_f32(&w, m->head_map.rmse);
+        put_u32(&w, (uint32_t)m->head_map.n);
+    }
     put_u32(&w, (uint32_t)crc32(0L, buf, (uInt)(total - 4)));
     *data = buf;
     *size = total;
     return RENA_OK;
 }
 
-static rena_status read_header(reader *r, const char *name, rena_model_hparams *hp,
-                               rena_model_info *info, rena_error *err)
+static rena_status read_header(reader *r, const char *name, uint32_t *version,
+                               rena_model_hparams *hp, rena_model_info *info, rena_error *err)
 {
-    uint32_t version = get_u32(r);
-    if (version != RENA_MODELFILE_VERSION)
+    *version = get_u32(r);
+    if (*version < OLDEST_VERSION || *version > RENA_MODELFILE_VERSION)
         return rena_error_set(err, RENA_ERR_VERSION, name,
-                              "model file format version %u, this build reads version %d",
-                              version, RENA_MODELFILE_VERSION);
+                              "model file format version %u, this build reads versions %d-%d",
+                              *version, OLDEST_VERSION, RENA_MODELFILE_VERSION);
     memset(hp, 0, sizeof *hp);
     uint32_t arch = get_u32(r);
     if (arch < RENA_ARCH_FIRST || arch > RENA_ARCH_LAST)
@@ -135,6 +153,24 @@ static rena_status read_header(reader *r, const char *name, rena_model_hparams *
     info->val_loss = get_f32(r);
     info->n_train = (int32_t)get_u32(r);
     return RENA_OK;
+}
+
+static rena_status read_head_map(reader *r, uint32_t version, rena_model *m, const char *name,
+                                 rena_error *err)
+{
+    if (version < 2)
+        return RENA_OK; /* older files have no map: the network drives the head */
+    if (rena_arch_uses_landmarks(m->hp.arch))
+        return rena_error_set(err, RENA_ERR_FORMAT, name,
+                              "%s reads no head pose, yet the file has a head map",
+                              rena_arch_name(m->hp.arch));
+    m->head_map.a = get_f32(r);
+    m->head_map.b = get_f32(r);
+    m->head_map.rmse = get_f32(r);
+    m->head_map.n = (int32_t)get_u32(r);
+    m->head_map.degenerate = m->head_map.b == 0.0f;
+    m->has_head_map = 1;
+    return rena_headmap_check(&m->head_map, name, err);
 }
 
 static rena_status check_values(const rena_model *m, const char *name, rena_error *err)
@@ -160,9 +196,10 @@ rena_status rena_model_decode(const unsigned char *data, size_t size, const char
                               "truncated: %zu bytes, a model header alone needs %d", size,
                               HEADER_SIZE + 4);
     reader r = {data + 8};
+    uint32_t version;
     rena_model_hparams hp;
     rena_model_info info;
-    rena_status st = read_header(&r, name, &hp, &info, err);
+    rena_status st = read_header(&r, name, &version, &hp, &info, err);
     if (st != RENA_OK)
         return st;
     uint32_t n_in = get_u32(&r);
@@ -170,7 +207,7 @@ rena_status rena_model_decode(const unsigned char *data, size_t size, const char
     if (n_in > 100000 || n_params > ((uint64_t)1 << 32))
         return rena_error_set(err, RENA_ERR_FORMAT, name, "implausible sizes (%u inputs, %llu weights)",
                               n_in, (unsigned long long)n_params);
-    size_t want = file_size(n_in, (size_t)n_params);
+    size_t want = file_size(version, n_in, (size_t)n_params);
     if (size != want)
         return rena_error_set(err, RENA_ERR_FORMAT, name,
                               "%s: %zu bytes, the header promises %zu",
@@ -203,7 +240,9 @@ rena_status rena_model_decode(const unsigned char *data, size_t size, const char
         m->in_scale[i] = get_f32(&r);
     for (uint64_t i = 0; i < n_params; i++)
         m->params[i] = get_f32(&r);
-    st = check_values(m, name, err);
+    st = read_head_map(&r, version, m, name, err);
+    if (st == RENA_OK)
+        st = check_values(m, name, err);
     if (st != RENA_OK) {
         rena_model_free(m);
         return st;

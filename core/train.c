@@ -48,6 +48,7 @@ void rena_train_options_default(rena_train_options *o)
     o->threads = 0;
     o->val_fraction = 0.1f;
     o->patience = 40;
+    o->head_map = 1;
     memset(&o->parallel, 0, sizeof o->parallel);
 }
 
@@ -72,6 +73,9 @@ rena_status rena_train_options_check(const rena_train_options *o, rena_error *er
                               (double)o->val_fraction);
     if (o->patience < 1)
         return rena_error_set(err, RENA_ERR_ARG, "patience", "must be >= 1, got %d", o->patience);
+    if (o->head_map != 0 && o->head_map != 1)
+        return rena_error_set(err, RENA_ERR_ARG, "head_map", "must be 0 or 1, got %d",
+                              o->head_map);
     if (o->parallel.parts > 1 && (!o->parallel.reduce || o->parallel.part < 0 ||
                                   o->parallel.part >= o->parallel.parts))
         return rena_error_set(err, RENA_ERR_ARG, "parallel",
@@ -420,7 +424,22 @@ static void session_free(session *s)
     free(s->best);
 }
 
-/* Everything before the first epoch: checks, split, normalisation, buffers. */
+/* The head map over the fitted rows, the rows the normalisation sees too;
+ * the validation rows stay out of every fit. */
+static rena_status fit_head_map(session *s, rena_model *m, const rena_samples *train,
+                                rena_error *err)
+{
+    if (!s->opt->head_map || rena_arch_uses_landmarks(m->hp.arch))
+        return RENA_OK;
+    rena_status st = rena_headmap_fit(train->head_pose, 3, train->commands + RENA_SERVO_HEAD_YAW,
+                                      RENA_NUM_SERVOS, s->rows.fit, s->rows.n_fit,
+                                      &m->head_map, err);
+    m->has_head_map = st == RENA_OK;
+    return st;
+}
+
+/* Everything before the first epoch: checks, split, normalisation, head
+ * map, buffers. */
 static rena_status session_start(session *s, rena_model *m, const rena_samples *train,
                                  const rena_samples *test, rena_error *err)
 {
@@ -435,7 +454,9 @@ static rena_status session_start(session *s, rena_model *m, const rena_samples *
     }
     fit_normalisation(m, train, s->rows.fit, s->rows.n_fit, raw);
     free(raw);
-    st = prepare(m, train, &s->fit_data, err);
+    st = fit_head_map(s, m, train, err);
+    if (st == RENA_OK)
+        st = prepare(m, train, &s->fit_data, err);
     if (st == RENA_OK && test)
         st = prepare(m, test, &s->test_data, err);
     return st;

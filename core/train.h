@@ -13,6 +13,12 @@
  * 0.003 / 0.01 / 0.02 / 0.05, the MLP 3.0% / 2.4% with 0.003 / 0.02: 0.02
  * is the default, stable for every architecture.
  *
+ * Head map (headmap.h): for every architecture that reads the head pose,
+ * the head-yaw command is also fitted as a straight line of the yaw over
+ * the same fitted rows, and predictions take that servo from the line.
+ * The network is trained exactly as without it (same loss, same weights
+ * bit for bit), so `head_map = 0` is a clean ablation.
+ *
  * Each batch is split into one contiguous chunk per thread; every thread
  * accumulates its own gradient buffer, and the buffers are summed in thread
  * order. So a seed and a thread count fix the result bit for bit. */
@@ -37,6 +43,7 @@ typedef struct {
     int threads;          /* 0 = every core */
     float val_fraction;   /* share of the training split held out, 0.1 */
     int patience;         /* epochs without validation improvement before stopping, 40 */
+    int head_map;         /* 1: fit the head map (architectures with head pose), 1 */
     rena_train_parallel parallel; /* data-parallel over processes (train_parallel.h); zero:
                                      one process */
 } rena_train_options;

@@ -1,4 +1,5 @@
-/* Model files, the inference API's guarantees and the servo error metrics. */
+/* Model files (the head map's among them), the inference API's guarantees
+ * and the servo error metrics. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -282,6 +283,219 @@ START_TEST(landmark_input_ignores_position_and_scale)
 }
 END_TEST
 
+/* ---- head map ------------------------------------------------------------- */
+
+/* The documented layout (docs/model.md), written field by field here so the
+ * test does not lean on modelfile.c: version 1, or version 2 with a map. */
+static void put_f32_at(unsigned char *p, float f)
+{
+    uint32_t v;
+    memcpy(&v, &f, 4);
+    put_u32_at(p, v);
+}
+
+static unsigned char *encode_by_hand(const rena_model *m, uint32_t version,
+                                     const rena_headmap *map, size_t *size)
+{
+    size_t n = 8 + 4 + 4 + 6 * 4 + 2 * 4 + 28 + 4 + 8 + 4 * (size_t)(2 * m->n_in + m->n_params) +
+               (version >= 2 ? 16 : 0) + 4;
+    unsigned char *d = calloc(1, n), *p = d;
+    ck_assert_ptr_nonnull(d);
+    memcpy(p, "RENAMODL", 8);
+    p += 8;
+    uint32_t head[] = {version,          (uint32_t)m->hp.arch,  (uint32_t)m->hp.d_model,
+                       (uint32_t)m->hp.token_out, (uint32_t)m->hp.hidden[0],
+                       (uint32_t)m->hp.hidden[1], (uint32_t)m->hp.grid_size,
+                       (uint32_t)m->hp.spline_order};
+    for (size_t i = 0; i < 8; i++, p += 4)
+        put_u32_at(p, head[i]);
+    put_f32_at(p, m->hp.grid_lo), p += 4;
+    put_f32_at(p, m->hp.grid_hi), p += 4;
+    put_f32_at(p, m->info.lambda), p += 4;
+    put_u32_at(p, (uint32_t)m->info.seed), put_u32_at(p + 4, (uint32_t)(m->info.seed >> 32)), p += 8;
+    put_u32_at(p, (uint32_t)m->info.epochs), p += 4;
+    put_u32_at(p, (uint32_t)m->info.best_epoch), p += 4;
+    put_f32_at(p, m->info.val_loss), p += 4;
+    put_u32_at(p, (uint32_t)m->info.n_train), p += 4;
+    put_u32_at(p, (uint32_t)m->n_in), p += 4;
+    put_u32_at(p, (uint32_t)m->n_params), put_u32_at(p + 4, 0), p += 8;
+    for (int i = 0; i < m->n_in; i++, p += 4)
+        put_f32_at(p, m->in_mean[i]);
+    for (int i = 0; i < m->n_in; i++, p += 4)
+        put_f32_at(p, m->in_scale[i]);
+    for (long i = 0; i < m->n_params; i++, p += 4)
+        put_f32_at(p, m->params[i]);
+    if (version >= 2) {
+        put_f32_at(p, map->a), p += 4;
+        put_f32_at(p, map->b), p += 4;
+        put_f32_at(p, map->rmse), p += 4;
+        put_u32_at(p, (uint32_t)map->n), p += 4;
+    }
+    ck_assert_uint_eq((size_t)(p - d) + 4, n);
+    fix_crc(d, n);
+    *size = n;
+    return d;
+}
+
+START_TEST(model_file_keeps_the_head_map)
+{
+    char dir[512], path[600];
+    rena_test_tmpdir(dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/map.rena", dir);
+    rena_model *m = random_model(RENA_ARCH_KAN_ATTN, 23);
+    m->info.seed = 0x0123456789abcdefULL;
+    m->has_head_map = 1;
+    m->head_map = (rena_headmap){0.4931f, 0.6217f, 0.0123f, 7200, 0};
+    rena_error err;
+    ck_assert_int_eq(rena_model_save(m, path, &err), RENA_OK);
+    rena_model *back = NULL;
+    ck_assert_msg(rena_model_load(path, &back, &err) == RENA_OK, "%s", err.message);
+    ck_assert_int_eq(back->has_head_map, 1);
+    ck_assert_int_eq(memcmp(&back->head_map.a, &m->head_map.a, sizeof(float)), 0);
+    ck_assert_int_eq(memcmp(&back->head_map.b, &m->head_map.b, sizeof(float)), 0);
+    ck_assert_float_eq(back->head_map.rmse, 0.0123f);
+    ck_assert_int_eq(back->head_map.n, 7200);
+    ck_assert_int_eq(back->head_map.degenerate, 0);
+    /* and predicts the same as before saving */
+    rena_workspace *w1 = rena_workspace_create(m), *w2 = rena_workspace_create(back);
+    for (uint64_t i = 0; i < 10; i++) {
+        rena_features f = random_features(i);
+        f.head_pose[0] = 0.05f * (float)i - 0.2f;
+        float c1[RENA_NUM_SERVOS], c2[RENA_NUM_SERVOS];
+        ck_assert_int_eq(rena_model_predict(m, w1, &f, c1), RENA_OK);
+        ck_assert_int_eq(rena_model_predict(back, w2, &f, c2), RENA_OK);
+        ck_assert_int_eq(memcmp(c1, c2, sizeof c1), 0);
+    }
+    /* a copy keeps it too */
+    rena_model *copy = NULL;
+    ck_assert_int_eq(rena_model_copy(m, &copy, NULL), RENA_OK);
+    ck_assert_int_eq(copy->has_head_map, 1);
+    ck_assert_float_eq(copy->head_map.b, m->head_map.b);
+
+    /* the bytes are the documented version-2 layout, the map after the weights */
+    unsigned char *d, *want;
+    size_t size, want_size;
+    ck_assert_int_eq(rena_model_encode(m, &d, &size, NULL), RENA_OK);
+    want = encode_by_hand(m, 2, &m->head_map, &want_size);
+    ck_assert_uint_eq(size, want_size);
+    ck_assert_int_eq(memcmp(d, want, size), 0);
+    ck_assert_int_eq(RENA_MODELFILE_VERSION, 2);
+    /* what was loaded saves back to the very same bytes */
+    unsigned char *again;
+    size_t again_size;
+    ck_assert_int_eq(rena_model_encode(back, &again, &again_size, NULL), RENA_OK);
+    ck_assert_uint_eq(again_size, size);
+    ck_assert_int_eq(memcmp(again, d, size), 0);
+    free(again);
+    free(d);
+    free(want);
+    /* a degenerate map (slope 0) reads back as degenerate */
+    m->head_map = (rena_headmap){0.52f, 0.0f, 0.2f, 10, 1};
+    ck_assert_int_eq(rena_model_save(m, path, &err), RENA_OK);
+    rena_model_free(back);
+    ck_assert_int_eq(rena_model_load(path, &back, &err), RENA_OK);
+    ck_assert_int_eq(back->head_map.degenerate, 1);
+    rena_workspace_free(w1);
+    rena_workspace_free(w2);
+    rena_model_free(copy);
+    rena_model_free(back);
+    rena_model_free(m);
+}
+END_TEST
+
+START_TEST(version_1_files_load_without_a_map)
+{
+    char dir[512], path[600];
+    rena_test_tmpdir(dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/old.rena", dir);
+    for (int a = RENA_ARCH_FIRST; a <= RENA_ARCH_LAST; a++) {
+        rena_model *m = random_model((rena_arch)a, 24);
+        m->info.best_epoch = 9;
+        size_t size;
+        unsigned char *old = encode_by_hand(m, 1, NULL, &size);
+        ck_assert_int_eq(old[8], 1);
+        FILE *f = fopen(path, "wb");
+        ck_assert_uint_eq(fwrite(old, 1, size, f), size);
+        fclose(f);
+        rena_model *back = NULL;
+        rena_error err;
+        ck_assert_msg(rena_model_load(path, &back, &err) == RENA_OK, "%s", err.message);
+        ck_assert_int_eq(back->has_head_map, 0);
+        ck_assert_int_eq(back->info.best_epoch, 9);
+        ck_assert_int_eq(memcmp(back->params, m->params, sizeof(float) * (size_t)m->n_params), 0);
+        /* the network drives the head, as when the file was written */
+        rena_workspace *w1 = rena_workspace_create(m), *w2 = rena_workspace_create(back);
+        rena_features fr = random_features(1);
+        float c1[RENA_NUM_SERVOS], c2[RENA_NUM_SERVOS];
+        ck_assert_int_eq(rena_model_predict(m, w1, &fr, c1), RENA_OK);
+        ck_assert_int_eq(rena_model_predict(back, w2, &fr, c2), RENA_OK);
+        ck_assert_int_eq(memcmp(c1, c2, sizeof c1), 0);
+        /* a model without a map is saved as version 1, byte for byte: older
+         * builds keep reading it */
+        unsigned char *d;
+        size_t n;
+        ck_assert_int_eq(rena_model_encode(back, &d, &n, NULL), RENA_OK);
+        ck_assert_uint_eq(n, size);
+        ck_assert_int_eq(memcmp(d, old, n), 0);
+        free(d);
+        free(old);
+        rena_workspace_free(w1);
+        rena_workspace_free(w2);
+        rena_model_free(back);
+        rena_model_free(m);
+    }
+}
+END_TEST
+
+START_TEST(damaged_head_maps_refused)
+{
+    char dir[512], path[600];
+    rena_test_tmpdir(dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/badmap.rena", dir);
+    rena_model *m = random_model(RENA_ARCH_KAN, 25);
+    rena_headmap map = {0.5f, 0.4f, 0.01f, 100, 0};
+    rena_error err;
+    size_t size;
+    unsigned char *d = encode_by_hand(m, 2, &map, &size);
+    ck_assert_int_eq(load_bytes(path, d, size, &err), RENA_OK);
+    /* a NaN slope, or a map fitted on no rows, behind a valid checksum */
+    rena_headmap nan_map = map, no_rows = map, neg = map;
+    nan_map.b = NAN;
+    no_rows.n = 0;
+    neg.rmse = -0.5f;
+    const rena_headmap *bad[] = {&nan_map, &no_rows, &neg};
+    for (int k = 0; k < 3; k++) {
+        unsigned char *b = encode_by_hand(m, 2, bad[k], &size);
+        ck_assert_int_eq(load_bytes(path, b, size, &err), RENA_ERR_RANGE);
+        ck_assert_ptr_nonnull(strstr(err.where, "badmap.rena"));
+        free(b);
+    }
+    /* version 2 claimed, map missing: the size does not match */
+    unsigned char *v1 = encode_by_hand(m, 1, NULL, &size);
+    put_u32_at(v1 + 8, 2);
+    fix_crc(v1, size);
+    ck_assert_int_eq(load_bytes(path, v1, size, &err), RENA_ERR_FORMAT);
+    free(v1);
+    /* landmark-mlp reads no head pose, so a map on it is a bad file */
+    rena_model *lm = random_model(RENA_ARCH_LANDMARK_MLP, 25);
+    unsigned char *b = encode_by_hand(lm, 2, &map, &size);
+    ck_assert_int_eq(load_bytes(path, b, size, &err), RENA_ERR_FORMAT);
+    ck_assert_ptr_nonnull(strstr(err.message, "head map"));
+    free(b);
+    /* ... and saving one drops it rather than writing such a file */
+    lm->has_head_map = 1;
+    lm->head_map = map;
+    unsigned char *e;
+    ck_assert_int_eq(rena_model_encode(lm, &e, &size, NULL), RENA_OK);
+    ck_assert_int_eq(e[8], 1);
+    ck_assert_int_eq(load_bytes(path, e, size, &err), RENA_OK);
+    free(e);
+    free(d);
+    rena_model_free(lm);
+    rena_model_free(m);
+}
+END_TEST
+
 START_TEST(servo_error_metrics_by_hand)
 {
     enum { N = 4 };
@@ -353,6 +567,9 @@ int main(void)
     tcase_add_test(tc, workspace_of_another_model_refused);
     tcase_add_test(tc, batched_and_threaded_predictions_match_single);
     tcase_add_test(tc, landmark_input_ignores_position_and_scale);
+    tcase_add_test(tc, model_file_keeps_the_head_map);
+    tcase_add_test(tc, version_1_files_load_without_a_map);
+    tcase_add_test(tc, damaged_head_maps_refused);
     tcase_add_test(tc, servo_error_metrics_by_hand);
     tcase_add_test(tc, arch_names_round_trip);
     suite_add_tcase(s, tc);
