@@ -9,6 +9,29 @@
  * answers with error bits set (overload, overheat...) is a successful
  * transaction; its bits are returned for the caller to judge.
  *
+ * Late replies. STS has no sequence numbers, so a reply that comes after
+ * its timeout looks exactly like the answer to a later request to the same
+ * servo with the same reply length. The driver never lets that happen:
+ *  - before each request it drops whatever is waiting in the receive
+ *    buffer (counted in stats.discarded_bytes); past a deadline it reads
+ *    once more without waiting, so a reply that came while the process was
+ *    not running is no timeout;
+ *  - each READ or SYNC_READ a servo leaves unanswered is remembered as owed
+ *    (servo, reply length) for `late_ms`; while a servo owes a reply of some
+ *    length, it is asked for a longer one instead (the same registers plus
+ *    1..RENA_STS_MAX_SHIFT neighbours; reads have no side effects), so only
+ *    a fresh reply can match; a late reply that comes is recognised, counted
+ *    (stats.late_replies) and pays its debt. When every length is owed the
+ *    read fails at once with RENA_ERR_TIMEOUT (stats.refused) rather than
+ *    trust an answer.
+ * A reply later than `late_ms` after its timeout cannot be told apart.
+ *
+ * SYNC_READ. Servos with older firmware ignore SYNC_READ. The bus gives it up
+ * only after `sync_read_give_up` SYNC_READs in a row got no byte at all while
+ * the READs after them were answered, and then tries it again every
+ * `sync_read_reprobe` read_many calls, so a stall of the machine never costs
+ * the bus its speed for good.
+ *
  * Not thread-safe: one thread at a time per bus (backend_hw.c locks). */
 #ifndef RENA_STS_BUS_H
 #define RENA_STS_BUS_H
@@ -24,6 +47,12 @@ typedef struct {
     int timeout_ms; /* wait for a reply beyond its time on the wire; default 20 */
     int retries;    /* extra attempts after a timeout or a corrupt reply; default 2 */
     int sync_read;  /* 1: use SYNC_READ while the servos answer it; 0: READ each servo */
+    int sync_read_give_up; /* silent SYNC_READs in a row (with READs answered) before the
+                            * servos are taken for firmware without it; default 3 */
+    int sync_read_reprobe; /* once given up, try SYNC_READ again every this many read_many
+                            * calls; default 100; 0: never */
+    int late_ms;    /* how long after its timeout a reply is still expected (owed) and
+                     * told apart from later answers; default 100 */
     rena_transport_kind transport;
 } rena_sts_bus_options;
 
@@ -36,18 +65,39 @@ typedef struct {
     long timeouts;      /* attempts that got no byte back */
     long corrupt;       /* attempts that got bytes but no valid reply */
     long retries;       /* attempts repeated after a failure */
-    long stale;         /* valid packets from the wrong servo, ignored */
+    long stale;         /* valid packets not answering the request (other servo or length) */
     long sync_fallbacks;/* servos re-read with READ after a SYNC_READ */
+    long sync_disabled; /* times SYNC_READ was given up (servos taken for old firmware) */
+    long sync_reprobes; /* SYNC_READs sent while given up, to see whether it works again */
+    long discarded_bytes; /* bytes waiting before a request, dropped unread */
+    long late_replies;  /* replies recognised as late answers to earlier requests */
+    long shifted;       /* reads asked with a longer reply: the usual length was owed */
+    long refused;       /* reads not sent: the servo owed replies of every length */
 } rena_sts_bus_stats;
+
+/* A read a servo left unanswered: its reply may still come until `until`. */
+typedef struct {
+    uint8_t id, nparams;
+    int count;          /* unanswered requests of this length */
+    double until;       /* monotonic seconds */
+} rena_sts_owed;
+
+#define RENA_STS_MAX_OWED 64
+#define RENA_STS_MAX_SHIFT 8 /* a read may be lengthened by up to this many bytes */
 
 typedef struct {
     rena_transport port;
     rena_sts_bus_options opt;
     double byte_time_s;   /* 10 bits at the baud rate: 8N1 */
     int sync_read_ok;     /* cleared when the servos turn out not to answer SYNC_READ */
+    int sync_silent;      /* silent SYNC_READs in a row */
+    int sync_idle;        /* read_many calls since the last SYNC_READ while given up */
+    int late_read_done;   /* this attempt already looked once past its deadline */
     rena_sts_parser parser;
     uint8_t rx[512];      /* bytes read but not yet parsed */
     size_t rx_at, rx_have;
+    rena_sts_owed owed[RENA_STS_MAX_OWED];
+    int nowed;
     rena_sts_bus_stats stats;
 } rena_sts_bus;
 

@@ -107,10 +107,13 @@ rena_status rena_transport_read(rena_transport *t, uint8_t *buf, size_t cap, siz
     return t->ops->read(t->impl, buf, cap, got, timeout_ms < 0 ? 0 : timeout_ms, err);
 }
 
-void rena_transport_discard_input(rena_transport *t)
+long rena_transport_discard_input(rena_transport *t)
 {
-    if (t && t->ops)
-        t->ops->discard_input(t->impl);
+    if (!t || !t->ops)
+        return 0;
+    long before = t->discarded ? *t->discarded : 0;
+    t->ops->discard_input(t->impl);
+    return t->discarded ? *t->discarded - before : 0;
 }
 
 void rena_transport_close(rena_transport *t)

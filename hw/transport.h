@@ -27,7 +27,9 @@ typedef struct {
      * (at most cap bytes). *got = 0 after a timeout; that is not an error. */
     rena_status (*read)(void *impl, uint8_t *buf, size_t cap, size_t *got, int timeout_ms,
                         rena_error *err);
-    void (*discard_input)(void *impl); /* drops bytes received but not read */
+    /* Drops bytes received but not read; a backend that can tell how many
+     * adds them to the counter it publishes in rena_transport.discarded. */
+    void (*discard_input)(void *impl);
     void (*close)(void *impl);
 } rena_transport_ops;
 
@@ -37,6 +39,8 @@ typedef struct {
     long baud;
     const rena_transport_ops *ops;
     void *impl;
+    const long *discarded;    /* bytes discard_input dropped so far (lives in impl); NULL
+                               * when the backend cannot tell */
 } rena_transport;
 
 /* Which backend AUTO resolves to for a path. */
@@ -54,7 +58,9 @@ rena_status rena_transport_write(rena_transport *t, const uint8_t *data, size_t 
                                  rena_error *err);
 rena_status rena_transport_read(rena_transport *t, uint8_t *buf, size_t cap, size_t *got,
                                 int timeout_ms, rena_error *err);
-void rena_transport_discard_input(rena_transport *t);
+/* Drops whatever was received but not read yet; returns how many bytes
+ * that was (0 when the backend cannot tell). */
+long rena_transport_discard_input(rena_transport *t);
 /* NULL-safe; safe to call twice. */
 void rena_transport_close(rena_transport *t);
 

@@ -17,6 +17,7 @@ typedef struct {
     int fd;
     int open;
     int exclusive; /* we set TIOCEXCL and must clear it */
+    long discarded; /* bytes sp_flush dropped, as sp_input_waiting counted them just before */
     char path[512];
 } serial_port;
 
@@ -69,6 +70,9 @@ static rena_status serial_read(void *impl, uint8_t *buf, size_t cap, size_t *got
 static void serial_discard(void *impl)
 {
     serial_port *p = impl;
+    enum sp_return waiting = sp_input_waiting(p->port);
+    if (waiting > 0)
+        p->discarded += waiting;
     sp_flush(p->port, SP_BUF_INPUT);
 }
 
@@ -130,5 +134,6 @@ rena_status rena_transport_open_serialport(rena_transport *t, rena_error *err)
     sp_flush(p->port, SP_BUF_BOTH);
     t->ops = &serial_ops;
     t->impl = p;
+    t->discarded = &p->discarded;
     return RENA_OK;
 }

@@ -7,6 +7,7 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -14,6 +15,7 @@
 
 typedef struct {
     int fd;
+    long discarded; /* bytes tcflush dropped, as FIONREAD counted them just before */
     char path[512];
 } termios_port;
 
@@ -89,6 +91,9 @@ static rena_status termios_read(void *impl, uint8_t *buf, size_t cap, size_t *go
 static void termios_discard(void *impl)
 {
     termios_port *p = impl;
+    int waiting = 0;
+    if (ioctl(p->fd, FIONREAD, &waiting) == 0 && waiting > 0)
+        p->discarded += waiting;
     tcflush(p->fd, TCIFLUSH);
 }
 
@@ -152,5 +157,6 @@ rena_status rena_transport_open_termios(rena_transport *t, rena_error *err)
     }
     t->ops = &termios_ops;
     t->impl = p;
+    t->discarded = &p->discarded;
     return RENA_OK;
 }

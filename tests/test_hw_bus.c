@@ -16,16 +16,21 @@
 static rena_emu *emu;
 static rena_sts_bus bus;
 
-static void start_with(const rena_emu_options *eo, int timeout_ms, int retries)
+static void start_opts(const rena_emu_options *eo, const rena_sts_bus_options *bo)
 {
     rena_error e;
     ck_assert_msg(rena_emu_start(eo, &emu, &e) == RENA_OK, "%s", e.message);
+    ck_assert_msg(rena_sts_bus_open(&bus, rena_emu_port(emu), eo->baud, bo, &e) == RENA_OK, "%s",
+                  e.message);
+}
+
+static void start_with(const rena_emu_options *eo, int timeout_ms, int retries)
+{
     rena_sts_bus_options bo;
     rena_sts_bus_options_default(&bo);
     bo.timeout_ms = timeout_ms;
     bo.retries = retries;
-    ck_assert_msg(rena_sts_bus_open(&bus, rena_emu_port(emu), eo->baud, &bo, &e) == RENA_OK,
-                  "%s", e.message);
+    start_opts(eo, &bo);
 }
 
 static void start_faulty(const char *faults, int timeout_ms, int retries)
@@ -232,24 +237,144 @@ START_TEST(error_bits_and_stuck_servo_are_reported)
 }
 END_TEST
 
-START_TEST(servos_without_sync_read_fall_back_to_read)
+static void set_faults(const char *spec)
 {
-    start_faulty("nosyncread", 30, 2);
+    rena_emu_faults f;
+    rena_error e;
+    ck_assert_msg(rena_emu_faults_parse(spec, &f, &e) == RENA_OK, "%s", e.message);
+    rena_emu_set_faults(emu, &f);
+}
+
+/* One read_many of the 25 present positions (all at 2048, torque off);
+ * returns the instructions it put on the bus, not counting repeats after a
+ * timeout (a loaded machine can cause one). */
+static long read_all_25(void)
+{
     uint8_t ids[25], data[50];
     all_ids(ids);
+    long before = rena_emu_get_stats(emu).packets, retries = bus.stats.retries;
     rena_error e;
     ck_assert_msg(rena_sts_bus_read_many(&bus, RENA_STS_REG_PRESENT_POSITION, 2, ids, 25, data,
                                          NULL, NULL, &e) == RENA_OK,
                   "%s", e.message);
-    ck_assert_int_eq(bus.sync_read_ok, 0);
-    long before = rena_emu_get_stats(emu).packets, retries = bus.stats.retries;
-    ck_assert_int_eq(rena_sts_bus_read_many(&bus, RENA_STS_REG_PRESENT_POSITION, 2, ids, 25, data,
-                                            NULL, NULL, &e),
-                     RENA_OK);
-    /* READs only, no SYNC_READ first (a retry on a loaded machine adds one) */
-    ck_assert_int_eq(rena_emu_get_stats(emu).packets - before, 25 + bus.stats.retries - retries);
     for (int i = 0; i < 25; i++)
         ck_assert_int_eq(rena_sts_get_u16(data + 2 * i), 2048);
+    return rena_emu_get_stats(emu).packets - before - (bus.stats.retries - retries);
+}
+
+START_TEST(one_silent_sync_read_does_not_turn_it_off)
+{
+    start_faulty("", 10, 1);
+    ck_assert_int_eq(read_all_25(), 1); /* one SYNC_READ answers all */
+    /* A transient: one SYNC_READ goes unanswered (as when the machine
+     * stalls past the timeout) while READs answer. */
+    set_faults("nosyncread");
+    ck_assert_int_eq(read_all_25(), 26);
+    set_faults("none");
+    ck_assert_int_eq(read_all_25(), 1); /* SYNC_READ at once, not 25 READs from now on */
+    ck_assert_int_eq(bus.sync_read_ok, 1);
+    ck_assert_int_eq(bus.stats.sync_disabled, 0);
+    stop();
+}
+END_TEST
+
+START_TEST(old_firmware_settles_on_read_and_is_probed_again)
+{
+    rena_emu_options eo;
+    rena_emu_options_default(&eo);
+    eo.speedup = 20.0;
+    eo.faults.no_sync_read = 1;
+    rena_sts_bus_options bo;
+    rena_sts_bus_options_default(&bo);
+    bo.timeout_ms = 10;
+    bo.retries = 1;
+    bo.sync_read_give_up = 3;
+    bo.sync_read_reprobe = 10;
+    start_opts(&eo, &bo);
+    for (int k = 0; k < 3; k++) {
+        ck_assert_int_eq(bus.sync_read_ok, 1); /* not given up before the third */
+        ck_assert_int_eq(read_all_25(), 26);   /* SYNC_READ, silent, then a READ each */
+    }
+    ck_assert_int_eq(bus.sync_read_ok, 0);
+    ck_assert_int_eq(bus.stats.sync_disabled, 1);
+    /* READs only, plus one SYNC_READ every 10 calls to see whether it works now */
+    long sent = 0;
+    for (int k = 0; k < 30; k++)
+        sent += read_all_25();
+    ck_assert_int_eq(sent, 30 * 25 + 3);
+    ck_assert_int_eq(bus.stats.sync_reprobes, 3);
+    ck_assert_int_eq(bus.stats.sync_disabled, 1);
+    /* new firmware: the next probe finds it and the bus takes it back */
+    set_faults("none");
+    for (int k = 0; k < 10 && !bus.sync_read_ok; k++)
+        read_all_25();
+    ck_assert_int_eq(bus.sync_read_ok, 1);
+    ck_assert_int_eq(bus.stats.sync_reprobes, 4);
+    ck_assert_int_eq(read_all_25(), 1);
+    stop();
+}
+END_TEST
+
+START_TEST(waiting_bytes_are_discarded_and_counted)
+{
+    start_faulty("delay=50@4", 10, 0);
+    ck_assert_int_eq(rena_sts_bus_ping(&bus, 4, NULL, NULL), RENA_ERR_TIMEOUT);
+    usleep(120000); /* its 6-byte reply has come and waits in the buffer */
+    ck_assert_int_eq(rena_emu_get_stats(emu).delayed, 1);
+    ck_assert_int_eq(rena_sts_bus_ping(&bus, 5, NULL, NULL), RENA_OK);
+    ck_assert_int_eq(bus.stats.discarded_bytes, 6);
+    ck_assert_int_eq(bus.stats.stale, 0);
+    stop();
+}
+END_TEST
+
+static double now_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
+
+/* Reads servo 4's position after moving its horn (torque off, so it stays)
+ * to a new place; a reply read back as RENA_OK must be the new place. */
+static rena_status read_moved_horn(int k)
+{
+    int where = 1000 + 37 * (k % 50);
+    ck_assert(rena_emu_move_horn(emu, 4, where));
+    uint8_t d[2];
+    rena_status st = rena_sts_bus_read(&bus, 4, RENA_STS_REG_PRESENT_POSITION, 2, d, NULL, NULL);
+    ck_assert_msg(st == RENA_OK || st == RENA_ERR_TIMEOUT, "read %d: status %d", k, st);
+    if (st == RENA_OK)
+        ck_assert_msg(rena_sts_from_sign_magnitude(rena_sts_get_u16(d), 15) == where,
+                      "read %d: a stale reply (%d) taken for the answer (horn at %d)", k,
+                      rena_sts_from_sign_magnitude(rena_sts_get_u16(d), 15), where);
+    return st;
+}
+
+START_TEST(late_reply_is_never_taken_for_a_later_answer)
+{
+    /* Servo 4 answers 25 ms late and the driver waits 10 ms: the reply to
+     * one READ lands inside the window of the READ after next, to the same
+     * servo with the same length (STS has no sequence numbers). */
+    start_faulty("delay=25@4", 10, 0);
+    int timeouts = 0;
+    for (int k = 0; k < 15; k++)
+        timeouts += read_moved_horn(k) == RENA_ERR_TIMEOUT;
+    /* (a process stalled past its deadline may still find its own reply) */
+    ck_assert_int_ge(timeouts, 12);
+    /* The servo is prompt again while its last late replies are still on
+     * their way: the driver recovers, never taking one of them. */
+    set_faults("none");
+    int ok = 0;
+    double t0 = now_s();
+    for (int k = 15; ok < 5 && now_s() - t0 < 2.0; k++) {
+        ok += read_moved_horn(k) == RENA_OK;
+        usleep(2000);
+    }
+    ck_assert_int_eq(ok, 5);
+    /* the late replies were recognised when they came (or dropped unread) */
+    ck_assert_int_gt(bus.stats.late_replies + bus.stats.discarded_bytes, 0);
+    ck_assert_int_gt(bus.stats.shifted, 0);
     stop();
 }
 END_TEST
@@ -392,7 +517,10 @@ int main(void)
     tcase_add_test(tc, dropped_replies_are_retried);
     tcase_add_test(tc, late_replies_time_out_without_blocking_the_bus);
     tcase_add_test(tc, error_bits_and_stuck_servo_are_reported);
-    tcase_add_test(tc, servos_without_sync_read_fall_back_to_read);
+    tcase_add_test(tc, one_silent_sync_read_does_not_turn_it_off);
+    tcase_add_test(tc, late_reply_is_never_taken_for_a_later_answer);
+    tcase_add_test(tc, old_firmware_settles_on_read_and_is_probed_again);
+    tcase_add_test(tc, waiting_bytes_are_discarded_and_counted);
     tcase_add_test(tc, noise_before_replies_is_skipped);
     tcase_add_test(tc, broadcast_torque_reg_write_action_and_eeprom_lock);
     tcase_add_test(tc, bad_ports_are_named);
