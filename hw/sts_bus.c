@@ -81,94 +81,17 @@ void rena_sts_bus_close(rena_sts_bus *bus)
         rena_transport_close(&bus->port);
 }
 
-/* ---- replies owed: reads a servo left unanswered ----------------------- */
-
-static void owed_expire(rena_sts_bus *bus, double now)
-{
-    for (int i = 0; i < bus->nowed;) {
-        if (bus->owed[i].until <= now)
-            bus->owed[i] = bus->owed[--bus->nowed];
-        else
-            i++;
-    }
-}
-
-static rena_sts_owed *owed_find(rena_sts_bus *bus, uint8_t id, size_t nparams)
-{
-    for (int i = 0; i < bus->nowed; i++)
-        if (bus->owed[i].id == id && bus->owed[i].nparams == nparams)
-            return &bus->owed[i];
-    return NULL;
-}
-
-static void owe(rena_sts_bus *bus, uint8_t id, size_t nparams)
-{
-    double until = now_s() + bus->opt.late_ms * 1e-3;
-    rena_sts_owed *o = owed_find(bus, id, nparams);
-    if (!o) {
-        if (bus->nowed < RENA_STS_MAX_OWED) {
-            o = &bus->owed[bus->nowed++];
-        } else { /* full: forget the debt closest to expiring */
-            o = &bus->owed[0];
-            for (int i = 1; i < bus->nowed; i++)
-                if (bus->owed[i].until < o->until)
-                    o = &bus->owed[i];
-        }
-        o->id = id;
-        o->nparams = (uint8_t)nparams;
-        o->count = 0;
-    }
-    o->count++;
-    o->until = until;
-}
-
 /* A valid packet that answers nothing asked now: a late reply pays a debt. */
 static void unexpected_packet(rena_sts_bus *bus, const rena_sts_packet *p)
 {
     bus->stats.stale++;
-    rena_sts_owed *o = owed_find(bus, p->id, p->nparams);
-    if (!o)
-        return;
-    bus->stats.late_replies++;
-    if (--o->count <= 0)
-        *o = bus->owed[--bus->nowed];
+    if (rena_sts_owed_pay(&bus->owed, p->id, p->nparams))
+        bus->stats.late_replies++;
 }
 
-/* A read lengthened by `shift` bytes: earlier registers when there are
- * enough, else later ones inside the table. */
-static int shift_fits(uint8_t addr, uint8_t count, int shift)
+static void owe(rena_sts_bus *bus, uint8_t id, size_t nparams)
 {
-    if (count + shift > RENA_STS_MAX_PARAMS)
-        return 0;
-    return addr >= shift || addr + count + shift <= RENA_STS_TABLE_SIZE;
-}
-
-static uint8_t shifted_addr(uint8_t addr, int shift)
-{
-    return addr >= shift ? (uint8_t)(addr - shift) : addr;
-}
-
-static size_t shifted_skip(uint8_t addr, int shift) { return addr >= shift ? (size_t)shift : 0; }
-
-/* The shift (0..RENA_STS_MAX_SHIFT) that leaves the fewest of the servos
- * owing a reply of its length (the smallest such); *owing gets that count. */
-static int pick_shift(rena_sts_bus *bus, const uint8_t *ids, size_t n, uint8_t addr,
-                      uint8_t count, size_t *owing)
-{
-    int best = 0;
-    *owing = n + 1;
-    for (int v = 0; v <= RENA_STS_MAX_SHIFT && *owing > 0; v++) {
-        if (!shift_fits(addr, count, v))
-            continue;
-        size_t k = 0;
-        for (size_t i = 0; i < n; i++)
-            k += owed_find(bus, ids[i], (size_t)count + (size_t)v) != NULL;
-        if (k < *owing) {
-            *owing = k;
-            best = v;
-        }
-    }
-    return best;
+    rena_sts_owed_add(&bus->owed, id, nparams, now_s() + bus->opt.late_ms * 1e-3);
 }
 
 /* ---- transactions ------------------------------------------------------ */
@@ -284,13 +207,13 @@ typedef struct {
 static int prepare_read(rena_sts_bus *bus, uint8_t id, const read_spec *rd, request *req)
 {
     size_t owing;
-    int v = pick_shift(bus, &id, 1, rd->addr, rd->count, &owing);
+    int v = rena_sts_owed_pick_shift(&bus->owed, &id, 1, rd->addr, rd->count, &owing);
     if (owing)
         return 0;
-    rena_sts_encode_read(req->pkt, sizeof req->pkt, id, shifted_addr(rd->addr, v),
+    rena_sts_encode_read(req->pkt, sizeof req->pkt, id, rena_sts_shifted_addr(rd->addr, v),
                          (uint8_t)(rd->count + v), &req->len, NULL);
     req->reply_params = (size_t)rd->count + (size_t)v;
-    req->skip = shifted_skip(rd->addr, v);
+    req->skip = rena_sts_shifted_skip(rd->addr, v);
     bus->stats.shifted += v > 0;
     return 1;
 }
@@ -375,7 +298,7 @@ rena_status rena_sts_bus_read(rena_sts_bus *bus, uint8_t id, uint8_t addr, uint8
     rena_status st = rena_sts_encode_read(req.pkt, sizeof req.pkt, id, addr, count, &req.len, err);
     if (st != RENA_OK)
         return st;
-    owed_expire(bus, now_s());
+    rena_sts_owed_expire(&bus->owed, now_s());
     read_spec rd = {addr, count};
     return transact(bus, &req, id, &rd, data, errbits, bus->opt.retries, err);
 }
@@ -497,11 +420,11 @@ static rena_status sync_read_once(rena_sts_bus *bus, sync_batch *b, uint8_t addr
                                   int *got, int probe, rena_error *err)
 {
     size_t owing;
-    int v = pick_shift(bus, ids, n, addr, count, &owing);
+    int v = rena_sts_owed_pick_shift(&bus->owed, ids, n, addr, count, &owing);
     b->plen = (size_t)count + (size_t)v;
-    b->skip = shifted_skip(addr, v);
+    b->skip = rena_sts_shifted_skip(addr, v);
     for (size_t i = 0; i < n; i++)
-        if (!owed_find(bus, ids[i], b->plen)) {
+        if (!rena_sts_owed_find(&bus->owed, ids[i], b->plen)) {
             b->sub[b->m] = ids[i];
             b->at[b->m++] = (int)i;
         }
@@ -509,7 +432,7 @@ static rena_status sync_read_once(rena_sts_bus *bus, sync_batch *b, uint8_t addr
         return RENA_OK; /* READs do it */
     uint8_t pkt[RENA_STS_MAX_PACKET];
     size_t len;
-    rena_status st = rena_sts_encode_sync_read(pkt, sizeof pkt, shifted_addr(addr, v),
+    rena_status st = rena_sts_encode_sync_read(pkt, sizeof pkt, rena_sts_shifted_addr(addr, v),
                                                (uint8_t)b->plen, b->sub, b->m, &len, err);
     if (st != RENA_OK)
         return st;
@@ -576,7 +499,7 @@ rena_status rena_sts_bus_read_many(rena_sts_bus *bus, uint8_t addr, uint8_t coun
     int got[256] = {0};
     if (n > 253)
         return rena_error_set(err, RENA_ERR_ARG, bus->port.path, "%zu servos is too many", n);
-    owed_expire(bus, now_s());
+    rena_sts_owed_expire(&bus->owed, now_s());
     sync_batch so;
     memset(&so, 0, sizeof so);
     int probe;

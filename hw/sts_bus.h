@@ -40,6 +40,7 @@
 #include <stdint.h>
 
 #include "status.h"
+#include "sts_owed.h"
 #include "sts_protocol.h"
 #include "transport.h"
 
@@ -75,16 +76,6 @@ typedef struct {
     long refused;       /* reads not sent: the servo owed replies of every length */
 } rena_sts_bus_stats;
 
-/* A read a servo left unanswered: its reply may still come until `until`. */
-typedef struct {
-    uint8_t id, nparams;
-    int count;          /* unanswered requests of this length */
-    double until;       /* monotonic seconds */
-} rena_sts_owed;
-
-#define RENA_STS_MAX_OWED 64
-#define RENA_STS_MAX_SHIFT 8 /* a read may be lengthened by up to this many bytes */
-
 typedef struct {
     rena_transport port;
     rena_sts_bus_options opt;
@@ -96,8 +87,7 @@ typedef struct {
     rena_sts_parser parser;
     uint8_t rx[512];      /* bytes read but not yet parsed */
     size_t rx_at, rx_have;
-    rena_sts_owed owed[RENA_STS_MAX_OWED];
-    int nowed;
+    rena_sts_owed_table owed; /* replies silent servos may still send */
     rena_sts_bus_stats stats;
 } rena_sts_bus;
 
