@@ -2,7 +2,6 @@
  * dataset's training split (paper Sec. IV.C-D, V.B). */
 #include <math.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -11,8 +10,8 @@
 #include "learn_report.h"
 #include "modelfile.h"
 #include "mpi_run.h"
-#include "servo_error.h"
 #include "train.h"
+#include "train_print.h"
 
 #define CMD "train"
 
@@ -156,52 +155,6 @@ static void print_summary(const train_args *a, const rena_model *m, const rena_t
     printf("\nwrote %s, %s.curves.csv, %s.loss.png\n", a->out, a->out, a->out);
 }
 
-static void print_head_map(const train_args *a, const rena_model *m)
-{
-    if (rena_arch_uses_landmarks(m->hp.arch))
-        printf("head map: none (%s reads no head pose)\n", rena_arch_name(m->hp.arch));
-    else if (!a->opt.head_map)
-        printf("head map: off (--head-map off): the network drives head_yaw\n");
-    else if (m->head_map.degenerate)
-        printf("head map: head_yaw = %.5f (the yaw did not vary over %d rows: mean command, "
-               "slope 0), residual RMSE %.5f\n",
-               (double)m->head_map.a, (int)m->head_map.n, (double)m->head_map.rmse);
-    else
-        printf("head map: head_yaw = %.5f %+.5f * yaw (rad), residual RMSE %.5f over %d "
-               "fitted rows\n",
-               (double)m->head_map.a, (double)m->head_map.b, (double)m->head_map.rmse,
-               (int)m->head_map.n);
-}
-
-/* The kept weights on the test split as predictions see them, with the
- * head-yaw servo from the map and, for comparison, from the network. */
-static rena_status print_head_map_test(const rena_model *m, const rena_samples *test,
-                                       rena_error *err)
-{
-    if (!rena_model_uses_head_map(m) || test->n < 1)
-        return RENA_OK;
-    float *pred = malloc(sizeof(float) * (size_t)(test->n * RENA_NUM_SERVOS));
-    if (!pred)
-        return rena_error_set(err, RENA_ERR_NOMEM, CMD, "no memory for %ld predictions", test->n);
-    rena_model net_only = *m; /* shares the arrays, read only */
-    net_only.has_head_map = 0;
-    rena_servo_error with, without;
-    rena_status st = rena_model_predict_samples(m, test, 0, pred, err);
-    if (st == RENA_OK)
-        st = rena_servo_error_compute(pred, test->commands, test->n, &with, err);
-    if (st == RENA_OK)
-        st = rena_model_predict_samples(&net_only, test, 0, pred, err);
-    if (st == RENA_OK)
-        st = rena_servo_error_compute(pred, test->commands, test->n, &without, err);
-    if (st == RENA_OK)
-        printf("test error with the head map %.2f%% (head_yaw RMSE %.5f); the network's own "
-               "head_yaw: %.2f%% (%.5f)\n",
-               100.0 * with.rmse, with.servo_rmse[RENA_SERVO_HEAD_YAW], 100.0 * without.rmse,
-               without.servo_rmse[RENA_SERVO_HEAD_YAW]);
-    free(pred);
-    return st;
-}
-
 int rena_cmd_train(int argc, char **argv)
 {
     train_args a;
@@ -234,8 +187,8 @@ int rena_cmd_train(int argc, char **argv)
         st = rena_report_curves(a.out, &h, &err);
     if (st == RENA_OK) {
         print_summary(&a, m, &h);
-        print_head_map(&a, m);
-        st = print_head_map_test(m, &test, &err);
+        rena_train_print_head_map(stdout, m, a.opt.head_map);
+        st = rena_train_print_head_map_test(stdout, m, &test, a.opt.threads, &err);
     }
     if (m)
         rena_train_history_free(&h);

@@ -23,6 +23,7 @@
 #include "dataset.h"
 #include "learn_report.h"
 #include "modelfile.h"
+#include "train_print.h"
 
 /* Tag of the "a rank failed, stop now" note one rank sends every other. */
 #define TAG_STOP 7301
@@ -497,14 +498,17 @@ static rena_status load_splits(const char *dir, rena_samples *train, rena_sample
     return st;
 }
 
-static void print_train_summary(const mpi_world *w, const char *model_path, const rena_model *m,
-                                const rena_train_history *h, int threads, const train_ctx *c)
+/* Rank 0's report, as `rena train` prints it plus the allreduce figures. */
+static rena_status print_train_summary(const mpi_world *w, const char *model_path,
+                                       const rena_model *m, const rena_train_history *h,
+                                       const rena_train_options *o, const rena_samples *test,
+                                       const train_ctx *c, rena_error *err)
 {
     const rena_train_epoch *best = &h->epochs[h->best_epoch - 1];
     double payload = (double)m->n_params * sizeof(float);
     printf("arch %s, %ld parameters, %ld fitted + %ld validation samples, %d MPI ranks x %d "
            "threads\n",
-           rena_arch_name(m->hp.arch), m->n_params, h->n_fit, h->n_val, w->size, threads);
+           rena_arch_name(m->hp.arch), m->n_params, h->n_fit, h->n_val, w->size, o->threads);
     printf("%d epochs in %.1f s (%.3f s/epoch); kept epoch %d: val loss %.6f", h->n_epochs,
            h->seconds, h->seconds / h->n_epochs, h->best_epoch, best->val_loss);
     if (isfinite(best->test_mse))
@@ -515,6 +519,8 @@ static void print_train_summary(const mpi_world *w, const char *model_path, cons
            c->steps ? 1e3 * c->comm_seconds / (double)c->steps : 0.0,
            h->seconds > 0 ? 100.0 * c->comm_seconds / h->seconds : 0.0);
     printf("wrote %s, %s.curves.csv, %s.loss.png\n", model_path, model_path, model_path);
+    rena_train_print_head_map(stdout, m, o->head_map);
+    return rena_train_print_head_map_test(stdout, m, test, o->threads, err);
 }
 
 /* Rank 0 writes the model and its curves. */
@@ -553,8 +559,11 @@ int rena_mpi_train(const char *cmd, const char *data_dir, const char *model_path
     rena_cli_progress_done();
     if (st == RENA_OK)
         st = agree(&w, w.rank == 0 ? save_results(model_path, m, &h, &err) : RENA_OK, 0, &err);
-    if (st == RENA_OK && w.rank == 0)
-        print_train_summary(&w, model_path, m, &h, o.threads, &ctx);
+    if (st == RENA_OK) /* collective: every rank learns whether rank 0's report failed */
+        st = agree(&w,
+                   w.rank == 0 ? print_train_summary(&w, model_path, m, &h, &o, &test, &ctx, &err)
+                               : RENA_OK,
+                   0, &err);
     if (m)
         rena_train_history_free(&h);
     rena_model_free(m);

@@ -232,34 +232,65 @@ static void meta_seed(const char *scratch, const char *name, long total, long sh
 
 /* ---- model files ------------------------------------------------------------ */
 
+/* A small model of arch a (layers a few KB wide, so mutations stay cheap). */
+static rena_model *small_model(rena_arch a)
+{
+    rena_model_hparams hp;
+    rena_model_hparams_default(a, &hp);
+    hp.d_model = 2;
+    hp.hidden[0] = hp.hidden[1] = 2;
+    hp.grid_size = 2;
+    hp.spline_order = 1;
+    rena_model *m;
+    rena_error err;
+    if (rena_model_create(&hp, 99, &m, &err) != RENA_OK)
+        die("model", &err);
+    for (int i = 0; i < m->n_in; i++) {
+        m->in_mean[i] = 0.01f * (float)i;
+        m->in_scale[i] = 1.0f + 0.1f * (float)(i % 5);
+    }
+    return m;
+}
+
+static void model_seed(const rena_model *m, const char *name)
+{
+    unsigned char *buf;
+    size_t size;
+    rena_error err;
+    if (rena_model_encode(m, &buf, &size, &err) != RENA_OK)
+        die(name, &err);
+    put_bytes("modelfile", name, buf, size);
+    free(buf);
+}
+
+/* A version-2 file: m with a head map (headmap.h), which the encoder
+ * writes after the weights. degenerate: the map of a yaw that did not vary
+ * (slope 0), the other case the loader tells apart. */
+static void head_map_seed(rena_arch a, int degenerate, const char *name)
+{
+    rena_model *m = small_model(a);
+    m->has_head_map = 1;
+    m->head_map = (rena_headmap){degenerate ? 0.5f : 0.47f, degenerate ? 0.0f : 0.62f,
+                                 degenerate ? 0.11f : 0.013f, 320, degenerate};
+    if (!rena_model_uses_head_map(m))
+        die(name, NULL);
+    model_seed(m, name);
+    rena_model_free(m);
+}
+
 static void model_seeds(void)
 {
+    /* version 1: no head map, as written for --head-map off and landmark-mlp */
     for (int a = RENA_ARCH_FIRST; a <= RENA_ARCH_LAST; a++) {
-        rena_model_hparams hp;
-        rena_model_hparams_default((rena_arch)a, &hp);
-        /* small layers keep the seeds a few KB, so mutations stay cheap */
-        hp.d_model = 2;
-        hp.hidden[0] = hp.hidden[1] = 2;
-        hp.grid_size = 2;
-        hp.spline_order = 1;
-        rena_model *m;
-        rena_error err;
-        if (rena_model_create(&hp, 99, &m, &err) != RENA_OK)
-            die("model", &err);
-        for (int i = 0; i < m->n_in; i++) {
-            m->in_mean[i] = 0.01f * (float)i;
-            m->in_scale[i] = 1.0f + 0.1f * (float)(i % 5);
-        }
-        unsigned char *buf;
-        size_t size;
-        if (rena_model_encode(m, &buf, &size, &err) != RENA_OK)
-            die("model", &err);
+        rena_model *m = small_model((rena_arch)a);
         char name[64];
         snprintf(name, sizeof name, "%s.rena", rena_arch_name((rena_arch)a));
-        put_bytes("modelfile", name, buf, size);
-        free(buf);
+        model_seed(m, name);
         rena_model_free(m);
     }
+    /* version 2 */
+    head_map_seed(RENA_ARCH_KAN_ATTN, 0, "kan-attn_head_map.rena");
+    head_map_seed(RENA_ARCH_MLP, 1, "mlp_head_map_degenerate.rena");
 }
 
 /* ---- PNG ---------------------------------------------------------------------- */
