@@ -67,6 +67,7 @@ TRAIN="train --data single --epochs 6 --batch 8 --seed 5"
 $MPIRUN -np 2 "$RENA" $TRAIN --threads 1 --out r2.rmodel >train2.out
 $MPIRUN -np 1 "$RENA" $TRAIN --threads 1 --out r1.rmodel >/dev/null
 grep -q "2 MPI ranks x 1 threads" train2.out || fail "train: rank 0 summary missing"
+grep -q "head map: head_yaw" train2.out || fail "train: rank 0 does not print the fitted head map: $(cat train2.out)"
 cmp -s r1.rmodel t1.rmodel || fail "train: 1 rank differs from the plain run"
 cmp -s r2.rmodel t2.rmodel || fail "train: 2 ranks x 1 thread differ from 1 process x 2 threads"
 [ -s r2.rmodel.curves.csv ] || fail "train: rank 0 wrote no curves"
