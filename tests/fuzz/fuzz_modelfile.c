@@ -2,11 +2,13 @@
  * twice: as it is (so the magic, size and CRC checks are exercised) and with
  * its trailing CRC-32 recomputed, so mutations reach the header and weights
  * behind the checksum. An accepted model must predict finite commands in
- * [0,1] and encode back to the very same bytes. */
+ * [0,1], let its head map (if any) drive the head-yaw servo, and encode
+ * back to the very same bytes. */
 #include <math.h>
 #include <zlib.h>
 
 #include "fuzz_util.h"
+#include "headmap.h"
 #include "model.h"
 #include "modelfile.h"
 
@@ -37,6 +39,12 @@ static void model_check_predict(const rena_model *m)
         for (int s = 0; s < RENA_NUM_SERVOS; s++)
             FUZZ_REQUIRE(isfinite(cmd[s]) && cmd[s] >= 0.0f && cmd[s] <= 1.0f,
                          "probe %zu: command %d = %g", p, s, (double)cmd[s]);
+        if (rena_model_uses_head_map(m)) {
+            float want = rena_headmap_apply(&m->head_map, f.head_pose[0]);
+            FUZZ_REQUIRE(cmd[RENA_SERVO_HEAD_YAW] == want,
+                         "probe %zu: head yaw %g, but the head map says %g", p,
+                         (double)cmd[RENA_SERVO_HEAD_YAW], (double)want);
+        }
     }
     rena_workspace_free(ws);
 }
