@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "headmap.h"
+#include "randmodel.h"
 #include "rng.h"
 #include "testutil.h"
 #include "train.h"
@@ -216,21 +217,6 @@ END_TEST
 
 /* ---- predictions ------------------------------------------------------------ */
 
-static rena_model *random_model(rena_arch arch, uint64_t seed)
-{
-    rena_model_hparams hp;
-    rena_model_hparams_default(arch, &hp);
-    rena_model *m = NULL;
-    ck_assert_int_eq(rena_model_create(&hp, seed, &m, NULL), RENA_OK);
-    rena_rng rng;
-    rena_rng_init(&rng, seed, 1);
-    for (int i = 0; i < m->n_in; i++) {
-        m->in_mean[i] = (float)rena_rng_range(&rng, -0.2, 0.2);
-        m->in_scale[i] = (float)rena_rng_range(&rng, 0.5, 2.0);
-    }
-    return m;
-}
-
 static rena_features random_features(uint64_t i)
 {
     rena_rng rng;
@@ -273,7 +259,7 @@ static const rena_headmap MAP = {0.5f, 0.4f, 0.01f, 1000, 0};
 START_TEST(head_map_drives_head_yaw_whatever_the_face)
 {
     for (int a = RENA_ARCH_FIRST; a <= RENA_ARCH_LAST; a++) {
-        rena_model *m = random_model((rena_arch)a, 21);
+        rena_model *m = rena_test_random_model((rena_arch)a, 21);
         for (long i = 0; i < m->n_params; i++)
             m->params[i] *= 8.0f; /* a network whose head yaw swings with the face */
         rena_workspace *ws = rena_workspace_create(m);
@@ -314,7 +300,7 @@ START_TEST(head_map_without_head_pose_faces_the_camera)
     for (int a = RENA_ARCH_FIRST; a <= RENA_ARCH_LAST; a++) {
         if (!has_pose((rena_arch)a))
             continue;
-        rena_model *m = random_model((rena_arch)a, 22);
+        rena_model *m = rena_test_random_model((rena_arch)a, 22);
         m->has_head_map = 1;
         m->head_map = MAP;
         m->head_map.a = 0.47f; /* the robot's front, a little off 0.5 */
