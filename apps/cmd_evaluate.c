@@ -513,17 +513,32 @@ static rena_status write_outputs(const rena_evaluation *e, rena_error *err)
     return st;
 }
 
+/* One column of the console table: "-" where the method has no such figure
+ * (the filter is not run on the closed set; no images, no SSIM). */
+static void print_cell(double sum, long n, const char *fmt)
+{
+    if (n > 0)
+        printf(fmt, sum / (double)n);
+    else
+        printf(" %8s", "-");
+}
+
 static void print_summary(const rena_evaluation *e)
 {
     printf("rena evaluate: %ld closed-set samples, %ld performer sequences\n", e->m[0].n,
            e->m[0].seqs);
-    printf("%-22s %8s %8s %8s %8s %8s\n", "method", "LD(II)", "LD(III)", "Gs", "Gt", "Gd");
+    printf("%-22s %8s %8s %8s %8s %8s %8s\n", "method", "SSIM(II)", "LD(II)", "LD(III)", "Gs",
+           "Gt", "Gd");
     for (int k = 0; k < e->nm; k++) {
         const rena_evaluate_method *m = &e->m[k];
-        double seqs = m->seqs ? (double)m->seqs : NAN;
-        printf("%-22s %8.4f %8.4f %8.1f %8.1f %8.1f\n", m->name,
-               m->n ? m->ld_sum / (double)m->n : NAN, m->sq_ld / seqs, m->sq_gs / seqs,
-               m->sq_gt / seqs, m->sq_gd / seqs);
+        printf("%-22s", m->name);
+        print_cell(m->ssim_sum, m->n_ssim, " %8.4f");
+        print_cell(m->ld_sum, m->n, " %8.4f");
+        print_cell(m->sq_ld, m->seqs, " %8.4f");
+        print_cell(m->sq_gs, m->seqs, " %8.1f");
+        print_cell(m->sq_gt, m->seqs, " %8.1f");
+        print_cell(m->sq_gd, m->seqs, " %8.1f");
+        printf("\n");
     }
     printf("rena evaluate: wrote %s/evaluation.md, evaluation.json%s\n", e->a->out,
            e->a->images ? " and strips/" : "");
