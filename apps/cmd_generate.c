@@ -39,7 +39,8 @@ static void usage(FILE *out)
             "                    read-back positions only (meta.json \"features\": false)\n"
             "  --jobs J          worker threads, each with its own face (default 1; serial:PORT\n"
             "                    is one bus and takes 1)\n"
-            "  --strategy NAME   expert (default) | random (uniform babbling baseline)\n",
+            "  --strategy NAME   expert (default) | random (uniform babbling baseline)\n"
+            RENA_BACKEND_HW_USAGE,
             RENA_DATASET_DEFAULT_SAMPLES);
 }
 
@@ -50,6 +51,7 @@ typedef struct {
     double noise;
     int images;
     const char *strategy;
+    rena_backend_hw_args hw; /* --calibration, --baud */
 } gen_args;
 
 /* The value of `--flag VALUE` or `--flag=VALUE`; NULL (after a message) if missing. */
@@ -60,6 +62,9 @@ static int parse_one(int argc, char **argv, int *i, gen_args *a)
         a->images = 1;
         return 0;
     }
+    int hw = rena_backend_parse_hw_flag(CMD, argc, argv, i, &a->hw);
+    if (hw)
+        return hw == 1 ? 0 : RENA_EXIT_USAGE;
     static const char *const valued[] = {"--out",   "--samples", "--test",  "--seed",    "--shard",
                                          "--noise", "--backend", "--jobs", "--strategy"};
     int k = 0, n = (int)(sizeof valued / sizeof valued[0]);
@@ -90,7 +95,8 @@ static int parse_one(int argc, char **argv, int *i, gen_args *a)
 /* Returns -1 to go on, else the exit code. */
 static int parse_args(int argc, char **argv, gen_args *a)
 {
-    *a = (gen_args){NULL, "sim", RENA_DATASET_DEFAULT_SAMPLES, 0, 1, 1, 1, 0, 0.0, 0, "expert"};
+    *a = (gen_args){NULL, "sim", RENA_DATASET_DEFAULT_SAMPLES, 0, 1, 1, 1, 0, 0.0, 0, "expert",
+                    {NULL, 0}};
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
             usage(stdout);
@@ -109,6 +115,8 @@ static int parse_args(int argc, char **argv, gen_args *a)
     if (a->shard_count > a->samples)
         return rena_cli_usage_error(CMD, "--shard %ld/%ld: more shards than samples (%ld)",
                                     a->shard_index, a->shard_count, a->samples);
+    if (rena_backend_check_hw_args(CMD, a->backend, &a->hw))
+        return RENA_EXIT_USAGE;
     if (a->jobs > 1 && !strncmp(a->backend, "serial:", 7))
         return rena_cli_usage_error(CMD,
                                     "--jobs %ld: %s is one servo bus that only one worker can "
@@ -156,6 +164,7 @@ static void backend_options(const gen_args *a, rena_backend_options *opt)
         opt->hw.cycle_s = 0.0;
         opt->hw.emu_speedup = EMU_SPEEDUP;
     }
+    rena_backend_apply_hw_args(&a->hw, opt);
 }
 
 static void print_summary(const gen_args *a, const rena_generate_stats *s)

@@ -48,6 +48,7 @@ static void usage(FILE *out)
             "  --strict          refuse NaN or out-of-range inputs instead of clamping them\n"
             "  --no-renders      with --out in sim: landmarks only, no PNG per frame\n"
             "  --watchdog S      emu/serial: ease to neutral after S s without input (default 1)\n"
+            RENA_BACKEND_HW_USAGE
             "\n"
             "Real photos (docs/vision.md): each photo's largest face -> 68 landmarks (dlib) ->\n"
             "52 blendshapes (the simulated face's estimator) -> model -> face.\n"
@@ -64,6 +65,7 @@ typedef struct {
     rena_mimic_filter filter;
     double max_step, max_growth, fps, watchdog;
     int strict, renders;
+    rena_backend_hw_args hw; /* --calibration, --baud */
 } mimic_args;
 
 static int parse_one(int argc, char **argv, int *i, mimic_args *a)
@@ -73,6 +75,9 @@ static int parse_one(int argc, char **argv, int *i, mimic_args *a)
         return a->strict = 1, 0;
     if (!strcmp(arg, "--no-renders"))
         return a->renders = 0, 0;
+    int hw = rena_backend_parse_hw_flag(CMD, argc, argv, i, &a->hw);
+    if (hw)
+        return hw == 1 ? 0 : RENA_EXIT_USAGE;
     static const char *const valued[] = {"--model",     "--input",      "--backend",
                                          "--out",       "--filter",     "--max-step",
                                          "--max-growth", "--fps",       "--watchdog",
@@ -109,7 +114,7 @@ static int parse_one(int argc, char **argv, int *i, mimic_args *a)
 static int parse_args(int argc, char **argv, mimic_args *a)
 {
     *a = (mimic_args){NULL, NULL, "sim", NULL, NULL, NULL, RENA_MIMIC_FILTER_NONE, RENA_RATE_LIMIT_STEP,
-                      RENA_MIMIC_STEP_GROWTH, RENA_MIMIC_FPS, 1.0, 0, 1};
+                      RENA_MIMIC_STEP_GROWTH, RENA_MIMIC_FPS, 1.0, 0, 1, {NULL, 0}};
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
             usage(stdout);
@@ -127,6 +132,10 @@ static int parse_args(int argc, char **argv, mimic_args *a)
     if (!a->input && !a->image)
         return rena_cli_usage_error(CMD, "--input SRC is required (a file, - or performer:SEQ), "
                                          "or --image PHOTO");
+    if (rena_backend_check_hw_args(CMD, a->backend, &a->hw))
+        return RENA_EXIT_USAGE;
+    if (a->image && (a->hw.calibration || a->hw.baud))
+        return rena_cli_usage_error(CMD, "--calibration and --baud go with --input, not --image");
     return -1;
 }
 
@@ -297,6 +306,7 @@ static rena_status open_robot(mimic_run *r, rena_error *err)
     bo.sim.render = r->a->out && r->a->renders;
     bo.hw.settle_timeout_s = 0.0;
     bo.hw.watchdog_s = r->a->watchdog;
+    rena_backend_apply_hw_args(&r->a->hw, &bo);
     rena_status st = rena_backend_open(r->a->backend, &bo, &r->robot, err);
     if (st == RENA_OK)
         r->sim = r->robot.name && !strcmp(r->robot.name, "sim");
@@ -307,6 +317,19 @@ static rena_status open_model(mimic_run *r, rena_error *err)
 {
     rena_status st = rena_model_load(r->a->model, &r->model, err);
     return st == RENA_OK ? rena_mimic_policy_model(r->model, NULL, &r->policy, err) : st;
+}
+
+/* File and stdin inputs carry blendshapes (and pose) only: a model that
+ * reads landmarks is refused before the face moves or any output appears. */
+static rena_status check_model_fits_input(const mimic_run *r, rena_error *err)
+{
+    if (!strncmp(r->a->input, "performer:", 10) || !(r->policy.needs & RENA_FEAT_LANDMARKS))
+        return RENA_OK;
+    return rena_error_set(err, RENA_ERR_ARG, r->a->model,
+                          "this %s model needs face landmarks, but %s gives MediaPipe "
+                          "blendshapes only (use a blendshape model, or performer:SEQ)",
+                          rena_arch_name(r->model->hp.arch),
+                          strcmp(r->a->input, "-") ? r->a->input : "standard input");
 }
 
 static rena_status open_controller(mimic_run *r, rena_error *err)
@@ -340,6 +363,30 @@ static long clamped_inputs(const mimic_run *r, const rena_mimic_stats *s)
     return s->clamped + (info ? info->clamped : 0);
 }
 
+/* The bus's own counters, for hardware backends; 0 (nothing to show) in sim. */
+static int get_hw_stats(const mimic_run *r, rena_hw_stats *hs)
+{
+    memset(hs, 0, sizeof *hs);
+    return !r->sim && rena_hw_get_stats(&r->robot, hs, NULL) == RENA_OK;
+}
+
+static void add_hw_stats(const mimic_run *r, cJSON *o)
+{
+    rena_hw_stats hs;
+    if (!get_hw_stats(r, &hs))
+        return;
+    cJSON *h = cJSON_AddObjectToObject(o, "hw");
+    if (!h)
+        return;
+    cJSON_AddStringToObject(h, "port", hs.port ? hs.port : "");
+    cJSON_AddStringToObject(h, "calibration", r->a->hw.calibration ? r->a->hw.calibration : "");
+    add_number(h, "watchdog_fired", (double)hs.watchdog_fired);
+    add_number(h, "bus_cycles", (double)hs.cycles);
+    add_number(h, "retries", (double)hs.retries);
+    add_number(h, "timeouts", (double)hs.timeouts);
+    add_number(h, "corrupt_replies", (double)hs.corrupt);
+}
+
 static rena_status write_summary(mimic_run *r, const rena_mimic_stats *s, rena_error *err)
 {
     rena_mimic_scores sc;
@@ -365,6 +412,7 @@ static rena_status write_summary(mimic_run *r, const rena_mimic_stats *s, rena_e
     add_number(o, "gt", sc.gt);
     add_number(o, "gd", sc.gd);
     add_number(o, "hops", (double)sc.hops);
+    add_hw_stats(r, o);
     char *text = cJSON_Print(o);
     cJSON_Delete(o);
     if (!text)
@@ -392,6 +440,21 @@ static void print_reader_notes(const mimic_run *r, FILE *fp)
                 info->skipped_no_face);
 }
 
+static void print_hw_summary(const mimic_run *r, FILE *fp)
+{
+    rena_hw_stats hs;
+    if (!get_hw_stats(r, &hs))
+        return;
+    fprintf(fp, "rena mimic: bus %s%s%s: watchdog fired %ld time(s)%s; %ld goal cycles, %ld "
+                "timeouts, %ld retries, %ld corrupt replies\n",
+            hs.port ? hs.port : r->a->backend, r->a->hw.calibration ? ", calibration " : "",
+            r->a->hw.calibration ? r->a->hw.calibration : "", hs.watchdog_fired,
+            hs.watchdog_fired ? " (input paused longer than --watchdog: the face eased to "
+                                "neutral, torque off)"
+                              : "",
+            hs.cycles, hs.timeouts, hs.retries, hs.corrupt);
+}
+
 static void print_summary(const mimic_run *r, const rena_mimic_stats *s)
 {
     FILE *fp = r->a->out ? stdout : stderr; /* stdout may carry the commands */
@@ -402,7 +465,10 @@ static void print_summary(const mimic_run *r, const rena_mimic_stats *s)
             s->frames ? 1e6 * s->compute_s / (double)s->frames : 0.0, 1e6 * s->compute_max_s);
     if (clamped_inputs(r, s))
         fprintf(fp, "; %ld input values clamped (NaN or outside [0,1])", clamped_inputs(r, s));
+    if (s->limited)
+        fprintf(fp, "; %ld command values held back by the rate limit", s->limited);
     fprintf(fp, "%s%s\n", r->a->out ? "; wrote " : "", r->a->out ? r->a->out : "");
+    print_hw_summary(r, fp);
 }
 
 static void close_run(mimic_run *r)
@@ -460,6 +526,8 @@ int rena_cmd_mimic(int argc, char **argv)
     rena_error err;
     rena_error_clear(&err);
     rena_status st = open_model(&r, &err);
+    if (st == RENA_OK)
+        st = check_model_fits_input(&r, &err);
     if (st == RENA_OK)
         st = open_robot(&r, &err);
     if (st == RENA_OK)

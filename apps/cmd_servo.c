@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "backend.h"
 #include "calibration.h"
 #include "cli.h"
 #include "commands.h"
@@ -74,12 +75,9 @@ static int parse_value_option(const char *o, const char *v, servo_args *a)
         if ((a->transport = rena_transport_kind_parse(v)) < 0)
             return rena_cli_usage_error(CMD, "--transport expects auto, serialport or termios, "
                                              "got '%s'", v);
-    } else if (!strcmp(o, "--baud")) {
-        if (rena_cli_parse_long(CMD, o, v, 1, 4000000, &a->baud))
-            return RENA_EXIT_USAGE;
-        if (rena_sts_baud_code(a->baud) < 0)
-            return rena_cli_usage_error(CMD, "--baud %ld is not a rate STS servos use", a->baud);
-    } else if (!strcmp(o, "--timeout-ms"))
+    } else if (!strcmp(o, "--baud"))
+        return rena_backend_parse_baud(CMD, o, v, &a->baud);
+    else if (!strcmp(o, "--timeout-ms"))
         return rena_cli_parse_long(CMD, o, v, 1, 10000, &a->timeout_ms) ? RENA_EXIT_USAGE : 0;
     else if (!strcmp(o, "--retries"))
         return rena_cli_parse_long(CMD, o, v, 0, 20, &a->retries) ? RENA_EXIT_USAGE : 0;

@@ -120,6 +120,16 @@ rena_status rena_features_io_next_line(rena_features_reader *r, int *got, rena_e
         ssize_t n = getline(&r->line, &r->line_cap, r->fp);
         if (n < 0) {
             *got = 0;
+            if (ferror(r->fp) && errno == EINTR) {
+                /* A signal (Ctrl-C) while waiting for a live producer: a stop,
+                 * not a broken input. The flag is cleared so the caller may
+                 * read on if it chooses to ignore the signal. */
+                clearerr(r->fp);
+                return rena_error_set(err, RENA_ERR_INTERRUPTED, r->name,
+                                      "stopped after %ld frames (interrupted while waiting "
+                                      "for input)",
+                                      r->info.frames);
+            }
             if (ferror(r->fp))
                 return rena_error_set(err, RENA_ERR_IO, r->name, "read failed: %s",
                                       strerror(errno ? errno : EIO));

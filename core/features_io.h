@@ -81,7 +81,9 @@ rena_status rena_features_reader_open_stream(FILE *fp, const char *name,
  * RENA_FEAT_POSE when the frame has a head pose; landmarks are zeroed.
  * timestamp (may be NULL) receives seconds. Returns RENA_OK, or
  * RENA_ERR_NOT_FOUND at the end of the input (err says how many frames were
- * read), or an error naming line and column/field. */
+ * read), RENA_ERR_INTERRUPTED when a signal handler interrupted the wait for
+ * input (EINTR: Ctrl-C on a live stream; err names the input and the frames
+ * read so far), or an error naming line and column/field. */
 rena_status rena_features_reader_next(rena_features_reader *r, rena_features *frame,
                                       double *timestamp, rena_error *err);
 const rena_features_reader_info *rena_features_reader_get_info(const rena_features_reader *r);

@@ -8,11 +8,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "atomicfile.h"
+#include "calibration.h"
 #include "dataset.h"
+#include "emulator.h"
 #include "testutil.h"
 
 static char root[512];
@@ -66,6 +71,10 @@ START_TEST(bad_flags_exit_2_and_create_nothing)
     BAD("--strategy", "generate --out %s/d --strategy chaos", root);
     BAD("--seed", "generate --out %s/d --seed", root);
     BAD("extra", "generate --out %s/d extra", root);
+    BAD("--calibration", "generate --out %s/d --calibration %s/cal.json", root, root);
+    BAD("--calibration", "generate --out %s/d --backend sim:x.xml --calibration=c.json", root);
+    BAD("--baud", "generate --out %s/d --baud 1000000", root);
+    BAD("--baud", "generate --out %s/d --backend emu --baud 1234", root);
     BAD("no shard", "merge --out %s/d", root);
     BAD("--out", "merge %s/a %s/b", root, root);
     BAD("--x", "merge --out %s/d --x %s/a", root, root);
@@ -231,6 +240,114 @@ START_TEST(emu_records_commands_and_read_back_positions)
 }
 END_TEST
 
+#define NARROW_MIN 1950
+#define NARROW_MAX 2150
+#define NARROW_NEUTRAL 2000
+
+/* Runs `rena args...` to its end (output into root/child.txt) while
+ * watching every goal the emulator receives. */
+static int run_watching_goals(rena_emu *emu, const char *const *args, int lo[RENA_NUM_SERVOS],
+                              int hi[RENA_NUM_SERVOS])
+{
+    char log[600];
+    snprintf(log, sizeof log, "%s/child.txt", root);
+    for (int i = 0; i < RENA_NUM_SERVOS; i++)
+        lo[i] = 4096, hi[i] = -1;
+    pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        dup2(fd, STDOUT_FILENO);
+        dup2(fd, STDERR_FILENO);
+        char *argv[32];
+        int n = 0;
+        argv[n++] = (char *)rena_test_binary();
+        for (; args[n - 1] && n < 31; n++)
+            argv[n] = (char *)args[n - 1];
+        argv[n] = NULL;
+        execv(argv[0], argv);
+        _exit(127);
+    }
+    int status = 0;
+    for (;;) {
+        int done = waitpid(pid, &status, WNOHANG) == pid;
+        for (int i = 0; i < RENA_NUM_SERVOS; i++) {
+            rena_emu_view v;
+            ck_assert(rena_emu_view_servo(emu, (uint8_t)(i + 1), &v));
+            lo[i] = v.goal < lo[i] ? v.goal : lo[i];
+            hi[i] = v.goal > hi[i] ? v.goal : hi[i];
+        }
+        if (done)
+            break;
+        struct timespec ts = {0, 500000};
+        nanosleep(&ts, NULL);
+    }
+    FILE *fp = fopen(log, "r");
+    size_t n = fp ? fread(output, 1, sizeof output - 1, fp) : 0;
+    if (fp)
+        fclose(fp);
+    output[n] = '\0';
+    ck_assert_msg(WIFEXITED(status), "rena did not exit");
+    return WEXITSTATUS(status);
+}
+
+/* The robot's calibration file is what bounds the goals on a real bus; a
+ * broken one stops the run before any byte is sent. */
+START_TEST(calibration_bounds_the_goals_on_the_bus)
+{
+    char cal[600], bad[600], out[600], port[600];
+    snprintf(cal, sizeof cal, "%s/narrow.json", root);
+    rena_calibration c;
+    rena_calibration_default(&c);
+    for (int i = 0; i < RENA_NUM_SERVOS; i++) {
+        c.servo[i].min_ticks = NARROW_MIN;
+        c.servo[i].max_ticks = NARROW_MAX;
+        c.servo[i].neutral_ticks = NARROW_NEUTRAL;
+    }
+    ck_assert_int_eq(rena_calibration_save(cal, &c, NULL), RENA_OK);
+    snprintf(bad, sizeof bad, "%s/broken-cal.json", root);
+    ck_assert_int_eq(rena_atomic_write(bad, "[1, 2", 5, NULL), RENA_OK);
+    rena_emu_options eo;
+    rena_emu_options_default(&eo);
+    eo.speedup = 1000;
+    eo.start_position = NARROW_NEUTRAL;
+    rena_emu *emu;
+    rena_error e;
+    ck_assert_msg(rena_emu_start(&eo, &emu, &e) == RENA_OK, "%s", e.message);
+    snprintf(port, sizeof port, "serial:%s", rena_emu_port(emu));
+    int lo[RENA_NUM_SERVOS], hi[RENA_NUM_SERVOS];
+
+    snprintf(out, sizeof out, "%s/badcal", root);
+    const char *broken[] = {"generate", "--out", out, "--samples", "6", "--backend", port,
+                            "--calibration", bad, NULL};
+    int rc = run_watching_goals(emu, broken, lo, hi);
+    ck_assert_msg(rc == 1 && strstr(output, "broken-cal.json"), "exit %d: %s", rc, output);
+    ck_assert_int_eq(rena_emu_get_stats(emu).packets, 0);
+    ck_assert_int_eq(entries(root), 3); /* the two calibration files and child.txt */
+
+    snprintf(out, sizeof out, "%s/narrow", root);
+    const char *narrow[] = {"generate", "--out", out, "--samples", "6", "--seed", "2",
+                            "--backend", port, "--calibration", cal, "--baud", "1000000", NULL};
+    rc = run_watching_goals(emu, narrow, lo, hi);
+    ck_assert_msg(rc == 0, "exit %d: %s", rc, output);
+    int moved = 0;
+    for (int i = 0; i < RENA_NUM_SERVOS; i++) {
+        ck_assert_msg(lo[i] >= NARROW_MIN && hi[i] <= NARROW_MAX, "%s: goals %d..%d",
+                      rena_servos[i].name, lo[i], hi[i]);
+        moved += hi[i] - lo[i] > (NARROW_MAX - NARROW_MIN) / 4;
+        rena_emu_view v;
+        ck_assert(rena_emu_view_servo(emu, (uint8_t)(i + 1), &v));
+        ck_assert_int_eq(v.goal, NARROW_NEUTRAL); /* closed at the file's neutral */
+    }
+    ck_assert_int_gt(moved, 0);
+    rena_emu_stop(emu);
+    rena_samples s;
+    ck_assert_int_eq(rena_dataset_load_split(out, "train", &s, &e), RENA_OK);
+    ck_assert_int_gt(s.n, 0);
+    rena_samples_free(&s);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("apps_generate");
@@ -241,6 +358,7 @@ int main(void)
     tcase_add_test(tc, unusable_output_or_backend_exit_1_and_write_nothing);
     tcase_add_test(tc, sim_shards_merge_into_the_unsharded_dataset);
     tcase_add_test(tc, emu_records_commands_and_read_back_positions);
+    tcase_add_test(tc, calibration_bounds_the_goals_on_the_bus);
     suite_add_tcase(s, tc);
     return rena_test_run(s);
 }

@@ -7,11 +7,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "atomicfile.h"
 #include "blendshape.h"
+#include "calibration.h"
+#include "emulator.h"
 #include "servo.h"
 #include "testutil.h"
 
@@ -239,6 +247,298 @@ START_TEST(bad_inputs_fail_clearly)
 }
 END_TEST
 
+/* ---- live processes ----------------------------------------------------------- */
+
+/* Starts `rena args...` with stdout and stderr into files under root and, when
+ * in_fd is given, stdin from a pipe whose write end comes back there. */
+static pid_t spawn_rena(const char *const *args, int *in_fd)
+{
+    int ip[2] = {-1, -1};
+    if (in_fd)
+        ck_assert_int_eq(pipe(ip), 0);
+    char out_path[700], err_path[700];
+    snprintf(out_path, sizeof out_path, "%s/child.out", root);
+    snprintf(err_path, sizeof err_path, "%s/child.err", root);
+    pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        int o = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        int e = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        dup2(o, STDOUT_FILENO);
+        dup2(e, STDERR_FILENO);
+        if (in_fd) {
+            dup2(ip[0], STDIN_FILENO);
+            close(ip[0]);
+            close(ip[1]);
+        }
+        char *argv[40];
+        int n = 0;
+        argv[n++] = (char *)rena_test_binary();
+        for (; args[n - 1] && n < 39; n++)
+            argv[n] = (char *)args[n - 1];
+        argv[n] = NULL;
+        execv(argv[0], argv);
+        _exit(127);
+    }
+    if (in_fd) {
+        close(ip[0]);
+        *in_fd = ip[1];
+    }
+    return pid;
+}
+
+static int exit_code(int status)
+{
+    ck_assert_msg(WIFEXITED(status), "rena did not exit (status %d)", status);
+    return WEXITSTATUS(status);
+}
+
+static void sleep_ms(long ms)
+{
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+/* Waits (30 s at most) until the child has drained the pipe behind fd and
+ * sleeps reading it again: every frame sent so far has been handled. */
+static void wait_blocked_on_stdin(pid_t pid, int fd)
+{
+    char path[64], wchan[128];
+    snprintf(path, sizeof path, "/proc/%d/wchan", (int)pid);
+    for (int k = 0; k < 3000; k++) {
+        int pending = -1;
+        ck_assert_int_eq(ioctl(fd, FIONREAD, &pending), 0);
+        FILE *fp = fopen(path, "r");
+        size_t n = fp ? fread(wchan, 1, sizeof wchan - 1, fp) : 0;
+        if (fp)
+            fclose(fp);
+        wchan[n] = '\0';
+        if (pending == 0 && strstr(wchan, "pipe"))
+            return;
+        ck_assert_msg(waitpid(pid, NULL, WNOHANG) == 0, "rena exited early");
+        sleep_ms(10);
+    }
+    ck_abort_msg("rena never waited on its standard input");
+}
+
+/* The child's stderr, or its stdout (where the summary goes with --out). */
+static const char *child_file(const char *which)
+{
+    static char buf[8192];
+    char path[700];
+    snprintf(path, sizeof path, "%s/child.%s", root, which);
+    FILE *fp = fopen(path, "r");
+    size_t n = fp ? fread(buf, 1, sizeof buf - 1, fp) : 0;
+    if (fp)
+        fclose(fp);
+    buf[n] = '\0';
+    return buf;
+}
+
+static const char *child_stderr(void) { return child_file("err"); }
+
+/* Ctrl-C while a live producer pauses: like the end of a file, the frames
+ * so far are kept, and the exit code says it was interrupted. */
+START_TEST(ctrl_c_on_live_stdin_keeps_the_recording)
+{
+    char csv[600], out[600], path[700];
+    snprintf(csv, sizeof csv, "%s/live.csv", root);
+    write_csv(csv, 5);
+    snprintf(out, sizeof out, "%s/live", root);
+    char model[600];
+    snprintf(model, sizeof model, "%s/model.rena", root);
+    const char *args[] = {"mimic", "--model", model, "--input", "-", "--backend", "sim",
+                          "--out", out, "--no-renders", NULL};
+    int fd;
+    signal(SIGPIPE, SIG_IGN);
+    pid_t pid = spawn_rena(args, &fd);
+    unsigned char *data;
+    size_t size;
+    ck_assert_int_eq(rena_read_file(csv, &data, &size, NULL), RENA_OK);
+    ck_assert_int_eq(write(fd, data, size), (ssize_t)size);
+    free(data);
+    wait_blocked_on_stdin(pid, fd); /* the producer stalls */
+    ck_assert_int_eq(kill(pid, SIGINT), 0);
+    int status;
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    close(fd);
+    const char *errs = child_stderr();
+    ck_assert_msg(exit_code(status) == 130, "exit %d: %s", exit_code(status), errs);
+    ck_assert_msg(strstr(errs, "stopped after 5 frames") && !strstr(errs, "read failed"), "%s",
+                  errs);
+    snprintf(path, sizeof path, "%s/commands.csv", out);
+    ck_assert_int_eq(count_lines(path), 6);
+    snprintf(path, sizeof path, "%s/summary.json", out);
+    cJSON *s = read_json(path);
+    ck_assert_int_eq((long)number(s, "frames"), 5);
+    ck_assert_ptr_null(cJSON_GetObjectItem(s, "hw")); /* no bus in sim */
+    cJSON_Delete(s);
+}
+END_TEST
+
+/* A model that reads landmarks cannot follow blendshape files: refused
+ * before a single byte of output. */
+START_TEST(landmark_model_on_blendshape_input_writes_nothing)
+{
+    char csv[600], out[700];
+    snprintf(csv, sizeof csv, "%s/lm.csv", root);
+    write_csv(csv, 5);
+    int rc = sh("\"$R\" train --data %s/data --out %s/lm.rena --arch landmark-mlp --epochs 1 "
+                "--threads 1",
+                root, root);
+    ck_assert_msg(rc == 0, "exit %d: %s", rc, output);
+    snprintf(out, sizeof out, "%s/lm.stdout", root);
+    rc = sh("\"$R\" mimic --model %s/lm.rena --input %s > %s", root, csv, out);
+    ck_assert_msg(rc == 1, "exit %d: %s", rc, output);
+    ck_assert_msg(strstr(output, "landmarks") && strstr(output, "lm.csv"), "%s", output);
+    ck_assert_int_eq(count_lines(out), 0);
+    rc = sh("\"$R\" mimic --model %s/lm.rena --input - --out %s/lmdir < %s", root, root, csv);
+    ck_assert_msg(rc == 1 && strstr(output, "standard input"), "exit %d: %s", rc, output);
+    snprintf(out, sizeof out, "%s/lmdir", root);
+    ck_assert(!exists(out));
+}
+END_TEST
+
+/* ---- the servo bus ------------------------------------------------------------ */
+
+#define NARROW_MIN 1950
+#define NARROW_MAX 2150
+#define NARROW_NEUTRAL 2000
+
+/* Every servo's limits squeezed into [1950, 2150] around neutral 2000: far
+ * inside servo.h's table, so commands near 0 or 1 would leave the window
+ * if the table were used. */
+static void write_narrow_calibration(const char *path)
+{
+    rena_calibration c;
+    rena_calibration_default(&c);
+    for (int i = 0; i < RENA_NUM_SERVOS; i++) {
+        c.servo[i].min_ticks = NARROW_MIN;
+        c.servo[i].max_ticks = NARROW_MAX;
+        c.servo[i].neutral_ticks = NARROW_NEUTRAL;
+    }
+    ck_assert_int_eq(rena_calibration_save(path, &c, NULL), RENA_OK);
+}
+
+/* Runs rena to its end while watching every goal the emulator receives. */
+static int run_watching_goals(rena_emu *emu, const char *const *args, int lo[RENA_NUM_SERVOS],
+                              int hi[RENA_NUM_SERVOS])
+{
+    for (int i = 0; i < RENA_NUM_SERVOS; i++)
+        lo[i] = 4096, hi[i] = -1;
+    pid_t pid = spawn_rena(args, NULL);
+    int status = 0;
+    for (;;) {
+        int done = waitpid(pid, &status, WNOHANG) == pid;
+        for (int i = 0; i < RENA_NUM_SERVOS; i++) {
+            rena_emu_view v;
+            ck_assert(rena_emu_view_servo(emu, (uint8_t)(i + 1), &v));
+            lo[i] = v.goal < lo[i] ? v.goal : lo[i];
+            hi[i] = v.goal > hi[i] ? v.goal : hi[i];
+        }
+        if (done)
+            return exit_code(status);
+        sleep_ms(1);
+    }
+}
+
+static rena_emu *start_emulator(void)
+{
+    rena_emu_options eo;
+    rena_emu_options_default(&eo);
+    eo.speedup = 50; /* horns keep up with 30 commands a second */
+    eo.start_position = NARROW_NEUTRAL;
+    rena_emu *emu;
+    rena_error e;
+    ck_assert_msg(rena_emu_start(&eo, &emu, &e) == RENA_OK, "%s", e.message);
+    return emu;
+}
+
+START_TEST(calibration_bounds_the_goals_on_the_bus)
+{
+    char csv[600], cal[600], bad[600], out[600], model[600], port[600], path[700];
+    snprintf(csv, sizeof csv, "%s/bus.csv", root);
+    write_csv(csv, 30);
+    snprintf(cal, sizeof cal, "%s/narrow.json", root);
+    write_narrow_calibration(cal);
+    snprintf(bad, sizeof bad, "%s/broken-cal.json", root);
+    ck_assert_int_eq(rena_atomic_write(bad, "{\"format\": \"rena-calibration\"", 30, NULL),
+                     RENA_OK);
+    snprintf(model, sizeof model, "%s/model.rena", root);
+    rena_emu *emu = start_emulator();
+    snprintf(port, sizeof port, "serial:%s", rena_emu_port(emu));
+
+    /* a broken file: refused before a byte reaches the bus, nothing written */
+    snprintf(out, sizeof out, "%s/badcal", root);
+    const char *broken[] = {"mimic", "--model", model, "--input", csv, "--backend", port,
+                            "--calibration", bad, "--out", out, NULL};
+    int lo[RENA_NUM_SERVOS], hi[RENA_NUM_SERVOS];
+    int rc = run_watching_goals(emu, broken, lo, hi);
+    ck_assert_msg(rc == 1, "exit %d: %s", rc, child_stderr());
+    ck_assert_msg(strstr(child_stderr(), "broken-cal.json"), "%s", child_stderr());
+    ck_assert_int_eq(rena_emu_get_stats(emu).packets, 0);
+    ck_assert(!exists(out));
+
+    /* the narrow file: every goal inside it, and the face rests at its neutral */
+    snprintf(out, sizeof out, "%s/narrow", root);
+    const char *narrow[] = {"mimic", "--model", model, "--input", csv, "--backend", port,
+                            "--calibration", cal, "--baud", "1000000", "--out", out, NULL};
+    rc = run_watching_goals(emu, narrow, lo, hi);
+    ck_assert_msg(rc == 0, "exit %d: %s", rc, child_stderr());
+    int moved = 0;
+    for (int i = 0; i < RENA_NUM_SERVOS; i++) {
+        ck_assert_msg(lo[i] >= NARROW_MIN && hi[i] <= NARROW_MAX, "%s: goals %d..%d",
+                      rena_servos[i].name, lo[i], hi[i]);
+        moved += hi[i] > lo[i];
+        rena_emu_view v;
+        ck_assert(rena_emu_view_servo(emu, (uint8_t)(i + 1), &v));
+        ck_assert_int_eq(v.goal, NARROW_NEUTRAL);
+    }
+    ck_assert_int_gt(moved, 0);
+    ck_assert_msg(strstr(child_file("out"), "watchdog fired 0"), "%s", child_file("out"));
+    snprintf(path, sizeof path, "%s/summary.json", out);
+    cJSON *s = read_json(path);
+    const cJSON *h = cJSON_GetObjectItem(s, "hw");
+    ck_assert_ptr_nonnull(h);
+    ck_assert_int_eq((long)number(h, "watchdog_fired"), 0);
+    ck_assert_int_eq((long)number(h, "timeouts"), 0);
+    ck_assert_int_gt((long)number(h, "bus_cycles"), 0);
+    ck_assert_str_eq(cJSON_GetObjectItem(h, "calibration")->valuestring, cal);
+    cJSON_Delete(s);
+    rena_emu_stop(emu);
+
+    /* the simulated face has no bus to calibrate */
+    ck_assert_int_eq(sh("\"$R\" mimic --model %s --input %s --calibration %s", model, csv, cal),
+                     2);
+    ck_assert_ptr_nonnull(strstr(output, "--calibration"));
+    ck_assert_int_eq(sh("\"$R\" mimic --model %s --input %s --backend emu --baud 12", model, csv),
+                     2);
+    ck_assert_ptr_nonnull(strstr(output, "--baud"));
+}
+END_TEST
+
+/* A producer that pauses longer than --watchdog: the bus eased the face to
+ * neutral meanwhile, and the summary says so. */
+START_TEST(watchdog_firing_is_reported)
+{
+    char csv[600], out[600], path[700];
+    snprintf(csv, sizeof csv, "%s/pause.csv", root);
+    write_csv(csv, 20);
+    snprintf(out, sizeof out, "%s/pause", root);
+    int rc = sh("(head -n 11 %s; sleep 1; tail -n +12 %s) | \"$R\" mimic --model %s/model.rena "
+                "--input - --backend emu --watchdog 0.2 --out %s",
+                csv, csv, root, out);
+    ck_assert_msg(rc == 0, "exit %d: %s", rc, output);
+    ck_assert_msg(strstr(output, "watchdog fired") && !strstr(output, "watchdog fired 0"), "%s",
+                  output);
+    snprintf(path, sizeof path, "%s/summary.json", out);
+    cJSON *s = read_json(path);
+    ck_assert_int_ge((long)number(cJSON_GetObjectItem(s, "hw"), "watchdog_fired"), 1);
+    ck_assert_int_eq((long)number(s, "frames"), 20);
+    cJSON_Delete(s);
+}
+END_TEST
+
 START_TEST(evaluate_writes_tables_two_and_three)
 {
     char out[600], path[700];
@@ -293,6 +593,10 @@ int main(void)
     tcase_add_test(tc, filter_removes_hops_on_abrupt_sequence);
     tcase_add_test(tc, bad_inputs_fail_clearly);
     tcase_add_test(tc, evaluate_writes_tables_two_and_three);
+    tcase_add_test(tc, ctrl_c_on_live_stdin_keeps_the_recording);
+    tcase_add_test(tc, landmark_model_on_blendshape_input_writes_nothing);
+    tcase_add_test(tc, calibration_bounds_the_goals_on_the_bus);
+    tcase_add_test(tc, watchdog_firing_is_reported);
     suite_add_tcase(s, tc);
     return rena_test_run(s);
 }

@@ -511,6 +511,53 @@ START_TEST(reads_stdin_pipe_frame_by_frame)
 }
 END_TEST
 
+static void on_alarm(int sig) { (void)sig; }
+
+/* A signal that interrupts the wait for a live producer's next line (Ctrl-C
+ * in the CLI) is a stop, not a read error; the stream can be read on. */
+START_TEST(signal_while_waiting_is_an_interruption)
+{
+    int fds[2];
+    ck_assert_int_eq(pipe(fds), 0);
+    char text[8192], row[1024];
+    csv_row(row, sizeof row, "0.5", -1, NULL);
+    const char *rows[] = {row};
+    csv_with(text, sizeof text, "timestamp", NULL, rows, 1);
+    ck_assert_int_eq(write(fds[1], text, strlen(text)), (ssize_t)strlen(text));
+    FILE *in = fdopen(fds[0], "r");
+    ck_assert_ptr_nonnull(in);
+    struct sigaction sa, old;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_alarm; /* no SA_RESTART, as rena_cli_install_interrupt */
+    sigemptyset(&sa.sa_mask);
+    ck_assert_int_eq(sigaction(SIGALRM, &sa, &old), 0);
+    rena_features_reader *r;
+    rena_error e;
+    rena_features f;
+    double ts;
+    rena_features_reader_options ro = rena_features_reader_options_default();
+    ro.format = RENA_FEATURES_CSV;
+    ck_assert_int_eq(rena_features_reader_open_stream(in, "live", &ro, &r, &e), RENA_OK);
+    ck_assert_int_eq(rena_features_reader_next(r, &f, &ts, &e), RENA_OK);
+    ck_assert_double_eq_tol(ts, 0.5, 1e-12);
+    alarm(1); /* the producer stalls; the signal ends the wait */
+    ck_assert_int_eq(rena_features_reader_next(r, &f, &ts, &e), RENA_ERR_INTERRUPTED);
+    ck_assert_str_eq(e.where, "live");
+    ck_assert_msg(strstr(e.message, "stopped after 1 frames"), "%s", e.message);
+    /* the producer comes back: the next line is read as usual */
+    csv_row(row, sizeof row, "0.7", -1, NULL);
+    strcat(row, "\n");
+    ck_assert_int_eq(write(fds[1], row, strlen(row)), (ssize_t)strlen(row));
+    close(fds[1]);
+    ck_assert_int_eq(rena_features_reader_next(r, &f, &ts, &e), RENA_OK);
+    ck_assert_double_eq_tol(ts, 0.7, 1e-12);
+    ck_assert_int_eq(rena_features_reader_next(r, &f, &ts, &e), RENA_ERR_NOT_FOUND);
+    rena_features_reader_close(r);
+    fclose(in);
+    sigaction(SIGALRM, &old, NULL);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("core_features_io");
@@ -529,6 +576,7 @@ int main(void)
     tcase_add_test(tc, format_sniffed_without_extension_bom_and_crlf);
     tcase_add_test(tc, writer_refuses_bad_frames_and_is_atomic);
     tcase_add_test(tc, reads_stdin_pipe_frame_by_frame);
+    tcase_add_test(tc, signal_while_waiting_is_an_interruption);
     suite_add_tcase(s, tc);
     return rena_test_run(s);
 }
