@@ -110,6 +110,9 @@ static int parse_args(int argc, char **argv, view_args *a)
         return rena_cli_usage_error(CMD, "--model needs --input SRC (a file, - or performer:SEQ)");
     if (a->neutral && a->model)
         return rena_cli_usage_error(CMD, "--neutral is for viewing without --model");
+    rena_error err;
+    if (a->input && rena_view_input_check(a->input, &err) != RENA_OK)
+        return rena_cli_usage_error(CMD, "%s", err.message);
     if (a->screenshot && !a->frames)
         a->frames = 1;
     return -1;

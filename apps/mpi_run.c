@@ -125,8 +125,9 @@ static rena_status agree(const mpi_world *w, rena_status st, int minor, rena_err
 
 /* ---- fault injection (tests only) ----------------------------------------
  * RENA_MPI_FAULT="R:K" makes rank R fail when it starts its K-th sample
- * (0-based, counted over its workers); "R:K:kill" makes it die by SIGKILL
- * there instead, like a crashed node. Documented in docs/cluster.md. */
+ * (0-based, counted over its workers) or, in training, its K-th gradient
+ * step; "R:K:kill" makes it die by SIGKILL there instead, like a crashed
+ * node. Documented in docs/cluster.md. */
 typedef struct {
     long at;
     int kill;
@@ -414,6 +415,10 @@ typedef struct {
     int stop;           /* agreed by all ranks in the last reduction */
     long steps;
     double comm_seconds;
+    fault_plan fault;   /* RENA_MPI_FAULT for this rank, when has_fault */
+    int has_fault;
+    int faulted;        /* this rank's injected failure happened */
+    int peer_failed;    /* another rank's did: this rank only follows */
 } train_ctx;
 
 /* FNV-1a over the bytes of the weights: equal weights, equal hash. */
@@ -452,11 +457,18 @@ static rena_status reduce_step(void *user, rena_train_step *s, rena_error *err)
         if (st != RENA_OK)
             return st;
     }
+    int fail_here = c->has_fault && c->steps == c->fault.at;
+    if (fail_here && c->fault.kill)
+        raise(SIGKILL);
     MPI_Allreduce(MPI_IN_PLACE, s->grad, (int)s->n_params, MPI_FLOAT, MPI_SUM, MPI_COMM_WORLD);
-    double small[2] = {s->loss, rena_cli_interrupted() ? 1.0 : 0.0};
-    MPI_Allreduce(MPI_IN_PLACE, small, 2, MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD);
+    /* an injected failure stops every rank through the stop flag, so all
+     * leave rena_train at the same batch and the collectives stay paired */
+    double small[3] = {s->loss, rena_cli_interrupted() ? 1.0 : 0.0, fail_here ? 1.0 : 0.0};
+    MPI_Allreduce(MPI_IN_PLACE, small, 3, MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD);
     s->loss = small[0];
-    c->stop = small[1] > 0.0;
+    c->stop = small[1] > 0.0 || small[2] > 0.0;
+    c->faulted |= fail_here;
+    c->peer_failed |= small[2] > 0.0 && !fail_here;
     c->steps++;
     c->comm_seconds += now_seconds() - t0;
     return RENA_OK;
@@ -472,6 +484,15 @@ static void train_report(void *user, const char *stage, long done, long total, c
 static int train_cancelled(void *user)
 {
     return ((train_ctx *)user)->stop;
+}
+
+/* This rank's result of rena_train once its injected failure happened. */
+static rena_status train_fault_status(const train_ctx *c, rena_status st, rena_error *err)
+{
+    if (!c->faulted)
+        return st;
+    return rena_error_set(err, RENA_ERR_BACKEND, "RENA_MPI_FAULT",
+                          "injected failure at step %ld of this rank", c->fault.at);
 }
 
 /* Threads per rank: the node's cores shared among the ranks on it. */
@@ -543,7 +564,8 @@ int rena_mpi_train(const char *cmd, const char *data_dir, const char *model_path
     memset(&train, 0, sizeof train);
     memset(&test, 0, sizeof test);
     rena_status st = agree(&w, load_splits(data_dir, &train, &test, &err), 0, &err);
-    train_ctx ctx = {&w, rena_cli_progress(cmd), 0, 0, 0.0};
+    train_ctx ctx = {.w = &w, .line = rena_cli_progress(cmd)};
+    ctx.has_fault = fault_planned(w.rank, &ctx.fault);
     rena_train_options o = *opt;
     o.threads = threads_per_rank(opt->threads);
     o.parallel = (rena_train_parallel){w.rank, w.size, reduce_step, &ctx};
@@ -551,8 +573,11 @@ int rena_mpi_train(const char *cmd, const char *data_dir, const char *model_path
     rena_model *m = NULL;
     rena_train_history h;
     memset(&h, 0, sizeof h);
-    if (st == RENA_OK)
-        st = agree(&w, rena_train(hp, &o, &train, &test, &m, &h, &prog, &err), 0, &err);
+    if (st == RENA_OK) {
+        st = train_fault_status(&ctx, rena_train(hp, &o, &train, &test, &m, &h, &prog, &err),
+                                &err);
+        st = agree(&w, st, ctx.peer_failed, &err);
+    }
     if (st == RENA_OK)
         st = agree(&w, check_same_weights(&w, m->params, m->n_params, "final weights", &err), 0,
                    &err);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "expert.h"
 #include "landmark_metrics.h"
@@ -99,6 +100,44 @@ rena_status rena_view_session_restart(rena_view_session *s, rena_error *err)
     st = rena_features_reader_open(s->cfg.input, &ro, &s->reader, err);
     return st == RENA_OK ? rena_mimic_source_reader(s->reader, 0, s->cfg.input, &s->source, err)
                          : st;
+}
+
+static int has_photo_extension(const char *path)
+{
+    static const char *const ext[] = {".png", ".jpg", ".jpeg"};
+    size_t n = strlen(path);
+    for (size_t k = 0; k < sizeof ext / sizeof ext[0]; k++) {
+        size_t e = strlen(ext[k]);
+        if (n > e && !strcasecmp(path + n - e, ext[k]))
+            return 1;
+    }
+    return 0;
+}
+
+/* PNG or JPEG by their first bytes, whatever the file is called. */
+static int has_photo_magic(const char *path)
+{
+    static const unsigned char png[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+    static const unsigned char jpeg[3] = {0xff, 0xd8, 0xff};
+    unsigned char head[8];
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        return 0;
+    size_t n = fread(head, 1, sizeof head, fp);
+    fclose(fp);
+    return (n >= sizeof png && !memcmp(head, png, sizeof png)) ||
+           (n >= sizeof jpeg && !memcmp(head, jpeg, sizeof jpeg));
+}
+
+rena_status rena_view_input_check(const char *in, rena_error *err)
+{
+    if (!in || !strcmp(in, "-") || !strncmp(in, "performer:", 10) ||
+        (!has_photo_extension(in) && !has_photo_magic(in)))
+        return RENA_OK;
+    return rena_error_set(err, RENA_ERR_ARG, "",
+                          "%s is a photo: rena view takes blendshape streams (CSV, JSONL, "
+                          "performer:NAME); for photos use rena mimic --image %s",
+                          in, in);
 }
 
 static rena_status open_source(rena_view_session *s, rena_error *err)
@@ -246,7 +285,9 @@ rena_status rena_view_session_open(rena_view_session *s, const rena_view_config 
     rena_servo_neutral(s->cmd);
     rena_servo_neutral(s->pos);
     clear_errors(s);
-    rena_status st = cfg->model ? open_mimic(s, err) : RENA_OK;
+    rena_status st = rena_view_input_check(cfg->input, err); /* before the slow loading */
+    if (st == RENA_OK && cfg->model)
+        st = open_mimic(s, err);
     /* one frame period per command: the face moves, it does not come to rest */
     if (st == RENA_OK)
         st = open_face(cfg->scene, 0, 1.0 / RENA_MIMIC_FPS, &s->robot, err);

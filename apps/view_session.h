@@ -61,6 +61,11 @@ typedef struct {
     int n_series;
 } rena_view_session;
 
+/* RENA_ERR_ARG when `input` is a photo (by extension or magic bytes): the
+ * viewer takes blendshape streams, and a photo would otherwise be read as a
+ * CSV and fail with a header error that does not say what is wrong. */
+rena_status rena_view_input_check(const char *input, rena_error *err);
+
 /* Loads the model (if any), opens the robot face (attached to viewer) and
  * the source, at the first frame of its first sequence. s is zeroed first;
  * on error it is left for rena_view_session_close. */

@@ -1,6 +1,7 @@
 /* `rena view` as a user runs it under Xvfb: the screenshot shows the face
  * (size, not blank, skin in the face region), changes with what the face is
- * told to do, shows the target beside the robot in the mimic loop, and
+ * told to do, shows the target beside the robot in the mimic loop,
+ * refuses photos as input with a pointer to `rena mimic --image`, and
  * without a display the command fails cleanly with exit code 1. */
 #include <math.h>
 #include <stdarg.h>
@@ -223,6 +224,60 @@ START_TEST(test_mimic_shows_the_target_beside_the_robot)
 }
 END_TEST
 
+static void write_bytes(const char *path, const void *bytes, size_t n)
+{
+    FILE *fp = fopen(path, "wb");
+    ck_assert_msg(fp && fwrite(bytes, 1, n, fp) == n && fclose(fp) == 0, "cannot write %s", path);
+}
+
+/* `rena view --input photo.png` is refused with a pointer to `rena mimic
+ * --image` (by extension, any case, or by PNG/JPEG magic bytes), before
+ * any frame is drawn; a text file named .csv still goes to the CSV reader. */
+START_TEST(test_photo_input_is_refused)
+{
+    if (!have_xvfb())
+        return;
+    char model[700], path[700], shot[700];
+    snprintf(model, sizeof model, "%s/m.rena", dir);
+    snprintf(shot, sizeof shot, "%s/shot.png", dir);
+    make_model(model);
+    unsigned char rgb[4 * 4 * 3];
+    memset(rgb, 200, sizeof rgb);
+    rena_image img = {4, 4, rgb};
+    rena_error err;
+    snprintf(path, sizeof path, "%s/photo.png", dir);
+    ck_assert_msg(rena_png_write(path, &img, &err) == RENA_OK, "%s", err.message);
+    const char *jpeg_named = "PHOTO.JPEG", *disguised = "photo.csv";
+    static const unsigned char jpeg_head[] = {0xff, 0xd8, 0xff, 0xe0, 0, 0x10, 'J', 'F', 'I', 'F'};
+    char named[700], hidden[700];
+    snprintf(named, sizeof named, "%s/%s", dir, jpeg_named);
+    write_bytes(named, "not really a jpeg\n", 18);
+    snprintf(hidden, sizeof hidden, "%s/%s", dir, disguised);
+    write_bytes(hidden, jpeg_head, sizeof jpeg_head);
+    const char *photos[] = {path, named, hidden};
+    for (int k = 0; k < 3; k++) {
+        int rc = sh(XVFB "\"$R\" view --model %s --input %s --frames 1 --screenshot %s", model,
+                    photos[k], shot);
+        ck_assert_msg(rc == 2, "%s: exit %d, not 2 (usage):\n%s", photos[k], rc, output);
+        char want[1600];
+        snprintf(want, sizeof want,
+                 "%s is a photo: rena view takes blendshape streams (CSV, JSONL, performer:NAME); "
+                 "for photos use rena mimic --image %s",
+                 photos[k], photos[k]);
+        ck_assert_msg(strstr(output, want), "%s: no clear refusal:\n%s", photos[k], output);
+        ck_assert_msg(!strstr(output, "header"), "%s: read as a CSV:\n%s", photos[k], output);
+        struct stat st;
+        ck_assert_msg(stat(shot, &st) != 0, "%s: a screenshot was written", photos[k]);
+    }
+    /* a CSV that is not a photo reaches the CSV reader and its own error */
+    snprintf(path, sizeof path, "%s/clip.csv", dir);
+    write_bytes(path, "not,a,blendshape,header\n", 24);
+    int rc = sh(XVFB "\"$R\" view --model %s --input %s --frames 1", model, path);
+    ck_assert_msg(rc != 0 && strstr(output, "header") && !strstr(output, "is a photo"),
+                  "clip.csv: exit %d:\n%s", rc, output);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("apps_view");
@@ -233,6 +288,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_usage_errors);
     tcase_add_test(tc, test_screenshot_shows_the_face);
     tcase_add_test(tc, test_mimic_shows_the_target_beside_the_robot);
+    tcase_add_test(tc, test_photo_input_is_refused);
     suite_add_tcase(s, tc);
     return s;
 }

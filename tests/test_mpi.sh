@@ -13,7 +13,8 @@
 #     for bit the plain run;
 #  3. a rank that fails (RENA_MPI_FAULT, docs/cluster.md) or dies by SIGKILL
 #     fails the job with a non-zero exit, names the rank, and leaves neither
-#     a dataset folder nor the scratch folder behind;
+#     a dataset folder nor the scratch folder behind; in training, neither
+#     the model, its curves nor a temporary file;
 #  4. --shard under mpirun is refused (the ranks already shard the run).
 set -eu
 RENA=$1
@@ -97,6 +98,23 @@ fi
 grep -q "rank 1" logs/dead.err || fail "kill: mpirun does not name rank 1: $(head -5 logs/dead.err)"
 no_leftovers dead "kill"
 section_ok "3 - a failing or killed rank fails the job and leaves nothing"
+
+# ---- 3b. the same for training: no model, no curves, no temporary file ------
+# (2 ranks x 6 epochs of 4 batches: step 10 is in the third epoch)
+if $MPIRUN -np 2 -x RENA_MPI_FAULT=1:10 "$RENA" $TRAIN --threads 1 --out tbad.rmodel \
+    >logs/tbad.out 2>logs/tbad.err; then
+    fail "train fault: the job succeeded"
+fi
+grep -q "rank 1 of 2: RENA_MPI_FAULT: injected failure at step 10" logs/tbad.err ||
+    fail "train fault: message does not name rank 1: $(head -3 logs/tbad.err)"
+no_leftovers tbad.rmodel "train fault"
+if $MPIRUN -np 2 -x RENA_MPI_FAULT=1:10:kill "$RENA" $TRAIN --threads 1 --out tdead.rmodel \
+    >logs/tdead.out 2>logs/tdead.err; then
+    fail "train kill: the job succeeded"
+fi
+grep -q "rank 1" logs/tdead.err || fail "train kill: mpirun does not name rank 1: $(head -5 logs/tdead.err)"
+no_leftovers tdead.rmodel "train kill"
+section_ok "3b - a failing or killed rank fails training and leaves no model"
 
 # ---- 4. --shard does not mix with mpirun --------------------------------------
 if $MPIRUN -np 2 "$RENA" generate --out mixed --samples 40 --shard 1/2 >/dev/null 2>logs/mixed.err; then
