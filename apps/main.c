@@ -4,6 +4,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "plot_chart.h"
 
 typedef struct {
     const char *name;
@@ -52,7 +53,10 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (!strcmp(argv[1], commands[i].name)) {
             rena_cli_install_interrupt();
-            return commands[i].run(argc - 1, argv + 1);
+            int code = commands[i].run(argc - 1, argv + 1);
+            /* Last: the subcommand has destroyed all its charts. */
+            rena_plot_chart_release_fonts();
+            return code;
         }
     fprintf(stderr, "rena: unknown command '%s'\n", argv[1]);
     usage(stderr);

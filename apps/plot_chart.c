@@ -4,6 +4,7 @@
 #include "plot_chart.h"
 
 #include <errno.h>
+#include <fontconfig/fontconfig.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -24,6 +25,16 @@ void rena_plot_chart_font(rena_plot_chart *c, double px, int bold)
     cairo_select_font_face(c->cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL,
                            bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
     cairo_set_font_size(c->cr, px * c->scale);
+}
+
+/* cairo keeps the fonts it picked (and, through them, fontconfig's
+ * configuration and caches) for the life of the process; memory checkers
+ * report some of it as lost. Dropping cairo's caches first releases its
+ * fontconfig patterns, which FcFini requires. */
+void rena_plot_chart_release_fonts(void)
+{
+    cairo_debug_reset_static_data();
+    FcFini();
 }
 
 void rena_plot_chart_colour(rena_plot_chart *c, int i)

@@ -49,6 +49,13 @@ rena_status rena_plot_chart_finish(rena_plot_chart *c, const char *path, rena_er
 /* The sans-serif font at px pixels (times the chart scale). */
 void rena_plot_chart_font(rena_plot_chart *c, double px, int bold);
 
+/* Frees cairo's font caches and fontconfig's static data, so a memory
+ * checker sees no leak at exit. Only for the very end of the process (main,
+ * after the subcommand returned): every cairo surface, context and font must
+ * already be destroyed (cairo asserts otherwise), and no cairo or fontconfig
+ * call may follow. */
+void rena_plot_chart_release_fonts(void);
+
 /* Source colour: series i of matplotlib's tab10 cycle. */
 void rena_plot_chart_colour(rena_plot_chart *c, int i);
 
