@@ -521,16 +521,36 @@ END_TEST
  * neutral meanwhile, and the summary says so. */
 START_TEST(watchdog_firing_is_reported)
 {
-    char csv[600], out[600], path[700];
+    char csv[600], out[600], path[700], model[600];
     snprintf(csv, sizeof csv, "%s/pause.csv", root);
     write_csv(csv, 20);
     snprintf(out, sizeof out, "%s/pause", root);
-    int rc = sh("(head -n 11 %s; sleep 1; tail -n +12 %s) | \"$R\" mimic --model %s/model.rena "
-                "--input - --backend emu --watchdog 0.2 --out %s",
-                csv, csv, root, out);
-    ck_assert_msg(rc == 0, "exit %d: %s", rc, output);
-    ck_assert_msg(strstr(output, "watchdog fired") && !strstr(output, "watchdog fired 0"), "%s",
-                  output);
+    snprintf(model, sizeof model, "%s/model.rena", root);
+    const char *args[] = {"mimic", "--model", model, "--input", "-", "--backend", "emu",
+                          "--watchdog", "0.2", "--out", out, NULL};
+    int fd;
+    signal(SIGPIPE, SIG_IGN);
+    pid_t pid = spawn_rena(args, &fd);
+    unsigned char *data;
+    size_t size;
+    ck_assert_int_eq(rena_read_file(csv, &data, &size, NULL), RENA_OK);
+    /* header + 10 frames, then a pause of 5 watchdog periods that starts only
+     * once rena has handled them (however slowly it started) */
+    size_t cut = 0;
+    for (int lines = 0; cut < size && lines < 11; cut++)
+        lines += data[cut] == '\n';
+    ck_assert_int_eq(write(fd, data, cut), (ssize_t)cut);
+    wait_blocked_on_stdin(pid, fd);
+    sleep_ms(1000);
+    ck_assert_int_eq(write(fd, data + cut, size - cut), (ssize_t)(size - cut));
+    free(data);
+    close(fd);
+    int status;
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    const char *summary = child_file("out");
+    ck_assert_msg(exit_code(status) == 0, "exit %d: %s", exit_code(status), child_stderr());
+    ck_assert_msg(strstr(summary, "watchdog fired") && !strstr(summary, "watchdog fired 0"), "%s",
+                  summary);
     snprintf(path, sizeof path, "%s/summary.json", out);
     cJSON *s = read_json(path);
     ck_assert_int_ge((long)number(cJSON_GetObjectItem(s, "hw"), "watchdog_fired"), 1);
