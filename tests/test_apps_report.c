@@ -632,6 +632,39 @@ static void screenshot_not_blank(const char *dir)
     ck_assert_msg(colours > 100, "only %d colours: no pictures rendered", colours);
 }
 
+/* The demo's step 3 is `rena ablation`: the page's Table I has every row,
+ * with the ablation's pictures, and the evaluation's Eva baseline is the
+ * ablation's landmark-mlp (the demo trains no other). */
+static void demo_has_ablation(const char *html)
+{
+    const char *sec = strstr(html, "<h2 id=\"ablation\">");
+    ck_assert_ptr_nonnull(sec);
+    const char *end = strstr(sec + 1, "<h2");
+    ck_assert_ptr_nonnull(end);
+    char *part = strndup(sec, (size_t)(end - sec));
+    ck_assert_ptr_nonnull(part);
+    ck_assert_msg(!strstr(part, "No ablation given"), "the demo's report has no Table I");
+    ck_assert_int_eq(count(part, "<table>"), 1);
+    static const char *const rows[] = {"landmark-mlp", "mlp", "mlp-attn", "kan",
+                                       "kan-attn-l0", "kan-attn-l0.1", "kan-attn",
+                                       "kan-attn-l0.001"};
+    for (size_t r = 0; r < sizeof rows / sizeof rows[0]; r++) {
+        char cell[64];
+        snprintf(cell, sizeof cell, "<td>%s</td>", rows[r]);
+        ck_assert_msg(strstr(part, cell), "Table I has no row %s", rows[r]);
+    }
+    ck_assert_ptr_nonnull(strstr(part, "img/ablation-loss.png"));
+    ck_assert_ptr_nonnull(strstr(part, "img/ablation-ced.png"));
+    free(part);
+    ck_assert_ptr_nonnull(strstr(html, "Eva (landmark-mlp)"));
+    char path[800];
+    struct stat st;
+    snprintf(path, sizeof path, "%s/demo/ablation/models/landmark-mlp.rena", tmp);
+    ck_assert_int_eq(stat(path, &st), 0);
+    snprintf(path, sizeof path, "%s/demo/models/landmark-mlp.rena", tmp);
+    ck_assert_int_ne(stat(path, &st), 0);
+}
+
 START_TEST(quick_demo_renders_in_chromium)
 {
     if (rena_test_sanitized()) {
@@ -647,6 +680,7 @@ START_TEST(quick_demo_renders_in_chromium)
         snprintf(step, sizeof step, "[%d/7]", k);
         ck_assert_msg(log_has(step), "step %d not announced", k);
     }
+    ck_assert(log_has("[3/7] ablation"));
     ck_assert(log_has("done in"));
     ck_assert(log_has("xdg-open"));
     char dir[700], index[800];
@@ -662,6 +696,7 @@ START_TEST(quick_demo_renders_in_chromium)
     ck_assert_ptr_nonnull(strstr(html, "img/performance-robot-"));
     ck_assert_ptr_nonnull(strstr(html, "img/kan-edge-12.png"));
     ck_assert_ptr_nonnull(strstr(html, "Pipeline steps"));
+    demo_has_ablation(html);
     if (!have_chromium()) {
         fprintf(stderr, "test_apps_report: chromium not installed, skipping the browser check "
                         "(apt-get install chromium)\n");
