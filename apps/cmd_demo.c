@@ -39,7 +39,7 @@ static void usage(FILE *out)
             "  5 evaluate  every method, Tables II and III         DIR/evaluate\n"
             "  6 mimic     one performer sequence, frame by frame  DIR/mimic\n"
             "  7 report    the HTML report                         DIR/report/index.html\n"
-            "Full size: about 8 minutes on 2 idle cores (12 on a busy machine), 580 MB.\n"
+            "Full size: about 7 minutes on 2 idle cores (12 on a busy machine), 580 MB.\n"
             "\n"
             "  --out DIR     output folder (default rena-demo)\n"
             "  --samples N   dataset size (default 9000; 600 with --quick)\n"
