@@ -109,11 +109,7 @@ rena_status rena_transport_read(rena_transport *t, uint8_t *buf, size_t cap, siz
 
 long rena_transport_discard_input(rena_transport *t)
 {
-    if (!t || !t->ops)
-        return 0;
-    long before = t->discarded ? *t->discarded : 0;
-    t->ops->discard_input(t->impl);
-    return t->discarded ? *t->discarded - before : 0;
+    return t && t->ops ? t->ops->discard_input(t->impl) : 0;
 }
 
 void rena_transport_close(rena_transport *t)

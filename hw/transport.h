@@ -27,9 +27,9 @@ typedef struct {
      * (at most cap bytes). *got = 0 after a timeout; that is not an error. */
     rena_status (*read)(void *impl, uint8_t *buf, size_t cap, size_t *got, int timeout_ms,
                         rena_error *err);
-    /* Drops bytes received but not read; a backend that can tell how many
-     * adds them to the counter it publishes in rena_transport.discarded. */
-    void (*discard_input)(void *impl);
+    /* Drops bytes received but not read; returns how many (0 when the
+     * backend cannot tell). */
+    long (*discard_input)(void *impl);
     void (*close)(void *impl);
 } rena_transport_ops;
 
@@ -39,8 +39,6 @@ typedef struct {
     long baud;
     const rena_transport_ops *ops;
     void *impl;
-    const long *discarded;    /* bytes discard_input dropped so far (lives in impl); NULL
-                               * when the backend cannot tell */
 } rena_transport;
 
 /* Which backend AUTO resolves to for a path. */

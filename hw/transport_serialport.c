@@ -17,7 +17,6 @@ typedef struct {
     int fd;
     int open;
     int exclusive; /* we set TIOCEXCL and must clear it */
-    long discarded; /* bytes sp_flush dropped, as sp_input_waiting counted them just before */
     char path[512];
 } serial_port;
 
@@ -67,13 +66,12 @@ static rena_status serial_read(void *impl, uint8_t *buf, size_t cap, size_t *got
     return RENA_OK;
 }
 
-static void serial_discard(void *impl)
+static long serial_discard(void *impl)
 {
     serial_port *p = impl;
     enum sp_return waiting = sp_input_waiting(p->port);
-    if (waiting > 0)
-        p->discarded += waiting;
     sp_flush(p->port, SP_BUF_INPUT);
+    return waiting > 0 ? (long)waiting : 0;
 }
 
 static void serial_close(void *impl)
@@ -134,6 +132,5 @@ rena_status rena_transport_open_serialport(rena_transport *t, rena_error *err)
     sp_flush(p->port, SP_BUF_BOTH);
     t->ops = &serial_ops;
     t->impl = p;
-    t->discarded = &p->discarded;
     return RENA_OK;
 }

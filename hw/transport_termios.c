@@ -15,7 +15,6 @@
 
 typedef struct {
     int fd;
-    long discarded; /* bytes tcflush dropped, as FIONREAD counted them just before */
     char path[512];
 } termios_port;
 
@@ -88,13 +87,14 @@ static rena_status termios_read(void *impl, uint8_t *buf, size_t cap, size_t *go
     return RENA_OK;
 }
 
-static void termios_discard(void *impl)
+static long termios_discard(void *impl)
 {
     termios_port *p = impl;
     int waiting = 0;
-    if (ioctl(p->fd, FIONREAD, &waiting) == 0 && waiting > 0)
-        p->discarded += waiting;
+    if (ioctl(p->fd, FIONREAD, &waiting) != 0 || waiting < 0)
+        waiting = 0;
     tcflush(p->fd, TCIFLUSH);
+    return waiting;
 }
 
 static void termios_close(void *impl)
@@ -157,6 +157,5 @@ rena_status rena_transport_open_termios(rena_transport *t, rena_error *err)
     }
     t->ops = &termios_ops;
     t->impl = p;
-    t->discarded = &p->discarded;
     return RENA_OK;
 }
