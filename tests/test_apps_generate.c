@@ -18,6 +18,7 @@
 #include "calibration.h"
 #include "dataset.h"
 #include "emulator.h"
+#include "emuwatch.h"
 #include "testutil.h"
 
 static char root[512];
@@ -240,10 +241,6 @@ START_TEST(emu_records_commands_and_read_back_positions)
 }
 END_TEST
 
-#define NARROW_MIN 1950
-#define NARROW_MAX 2150
-#define NARROW_NEUTRAL 2000
-
 /* Runs `rena args...` to its end (output into root/child.txt) while
  * watching every goal the emulator receives. */
 static int run_watching_goals(rena_emu *emu, const char *const *args, int lo[RENA_NUM_SERVOS],
@@ -251,8 +248,6 @@ static int run_watching_goals(rena_emu *emu, const char *const *args, int lo[REN
 {
     char log[600];
     snprintf(log, sizeof log, "%s/child.txt", root);
-    for (int i = 0; i < RENA_NUM_SERVOS; i++)
-        lo[i] = 4096, hi[i] = -1;
     pid_t pid = fork();
     ck_assert_int_ge(pid, 0);
     if (pid == 0) {
@@ -268,20 +263,7 @@ static int run_watching_goals(rena_emu *emu, const char *const *args, int lo[REN
         execv(argv[0], argv);
         _exit(127);
     }
-    int status = 0;
-    for (;;) {
-        int done = waitpid(pid, &status, WNOHANG) == pid;
-        for (int i = 0; i < RENA_NUM_SERVOS; i++) {
-            rena_emu_view v;
-            ck_assert(rena_emu_view_servo(emu, (uint8_t)(i + 1), &v));
-            lo[i] = v.goal < lo[i] ? v.goal : lo[i];
-            hi[i] = v.goal > hi[i] ? v.goal : hi[i];
-        }
-        if (done)
-            break;
-        struct timespec ts = {0, 500000};
-        nanosleep(&ts, NULL);
-    }
+    int status = rena_test_watch_goals(emu, pid, lo, hi);
     FILE *fp = fopen(log, "r");
     size_t n = fp ? fread(output, 1, sizeof output - 1, fp) : 0;
     if (fp)
@@ -297,23 +279,11 @@ START_TEST(calibration_bounds_the_goals_on_the_bus)
 {
     char cal[600], bad[600], out[600], port[600];
     snprintf(cal, sizeof cal, "%s/narrow.json", root);
-    rena_calibration c;
-    rena_calibration_default(&c);
-    for (int i = 0; i < RENA_NUM_SERVOS; i++) {
-        c.servo[i].min_ticks = NARROW_MIN;
-        c.servo[i].max_ticks = NARROW_MAX;
-        c.servo[i].neutral_ticks = NARROW_NEUTRAL;
-    }
-    ck_assert_int_eq(rena_calibration_save(cal, &c, NULL), RENA_OK);
+    rena_test_write_narrow_calibration(cal);
     snprintf(bad, sizeof bad, "%s/broken-cal.json", root);
     ck_assert_int_eq(rena_atomic_write(bad, "[1, 2", 5, NULL), RENA_OK);
-    rena_emu_options eo;
-    rena_emu_options_default(&eo);
-    eo.speedup = 1000;
-    eo.start_position = NARROW_NEUTRAL;
-    rena_emu *emu;
+    rena_emu *emu = rena_test_start_emulator(1000);
     rena_error e;
-    ck_assert_msg(rena_emu_start(&eo, &emu, &e) == RENA_OK, "%s", e.message);
     snprintf(port, sizeof port, "serial:%s", rena_emu_port(emu));
     int lo[RENA_NUM_SERVOS], hi[RENA_NUM_SERVOS];
 
@@ -332,12 +302,13 @@ START_TEST(calibration_bounds_the_goals_on_the_bus)
     ck_assert_msg(rc == 0, "exit %d: %s", rc, output);
     int moved = 0;
     for (int i = 0; i < RENA_NUM_SERVOS; i++) {
-        ck_assert_msg(lo[i] >= NARROW_MIN && hi[i] <= NARROW_MAX, "%s: goals %d..%d",
+        ck_assert_msg(lo[i] >= RENA_TEST_NARROW_MIN && hi[i] <= RENA_TEST_NARROW_MAX,
+                      "%s: goals %d..%d",
                       rena_servos[i].name, lo[i], hi[i]);
-        moved += hi[i] - lo[i] > (NARROW_MAX - NARROW_MIN) / 4;
+        moved += hi[i] - lo[i] > (RENA_TEST_NARROW_MAX - RENA_TEST_NARROW_MIN) / 4;
         rena_emu_view v;
         ck_assert(rena_emu_view_servo(emu, (uint8_t)(i + 1), &v));
-        ck_assert_int_eq(v.goal, NARROW_NEUTRAL); /* closed at the file's neutral */
+        ck_assert_int_eq(v.goal, RENA_TEST_NARROW_NEUTRAL); /* closed at the file's neutral */
     }
     ck_assert_int_gt(moved, 0);
     rena_emu_stop(emu);

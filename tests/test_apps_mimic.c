@@ -20,6 +20,7 @@
 #include "blendshape.h"
 #include "calibration.h"
 #include "emulator.h"
+#include "emuwatch.h"
 #include "servo.h"
 #include "testutil.h"
 
@@ -401,57 +402,11 @@ END_TEST
 
 /* ---- the servo bus ------------------------------------------------------------ */
 
-#define NARROW_MIN 1950
-#define NARROW_MAX 2150
-#define NARROW_NEUTRAL 2000
-
-/* Every servo's limits squeezed into [1950, 2150] around neutral 2000: far
- * inside servo.h's table, so commands near 0 or 1 would leave the window
- * if the table were used. */
-static void write_narrow_calibration(const char *path)
-{
-    rena_calibration c;
-    rena_calibration_default(&c);
-    for (int i = 0; i < RENA_NUM_SERVOS; i++) {
-        c.servo[i].min_ticks = NARROW_MIN;
-        c.servo[i].max_ticks = NARROW_MAX;
-        c.servo[i].neutral_ticks = NARROW_NEUTRAL;
-    }
-    ck_assert_int_eq(rena_calibration_save(path, &c, NULL), RENA_OK);
-}
-
 /* Runs rena to its end while watching every goal the emulator receives. */
 static int run_watching_goals(rena_emu *emu, const char *const *args, int lo[RENA_NUM_SERVOS],
                               int hi[RENA_NUM_SERVOS])
 {
-    for (int i = 0; i < RENA_NUM_SERVOS; i++)
-        lo[i] = 4096, hi[i] = -1;
-    pid_t pid = spawn_rena(args, NULL);
-    int status = 0;
-    for (;;) {
-        int done = waitpid(pid, &status, WNOHANG) == pid;
-        for (int i = 0; i < RENA_NUM_SERVOS; i++) {
-            rena_emu_view v;
-            ck_assert(rena_emu_view_servo(emu, (uint8_t)(i + 1), &v));
-            lo[i] = v.goal < lo[i] ? v.goal : lo[i];
-            hi[i] = v.goal > hi[i] ? v.goal : hi[i];
-        }
-        if (done)
-            return exit_code(status);
-        sleep_ms(1);
-    }
-}
-
-static rena_emu *start_emulator(void)
-{
-    rena_emu_options eo;
-    rena_emu_options_default(&eo);
-    eo.speedup = 50; /* horns keep up with 30 commands a second */
-    eo.start_position = NARROW_NEUTRAL;
-    rena_emu *emu;
-    rena_error e;
-    ck_assert_msg(rena_emu_start(&eo, &emu, &e) == RENA_OK, "%s", e.message);
-    return emu;
+    return exit_code(rena_test_watch_goals(emu, spawn_rena(args, NULL), lo, hi));
 }
 
 START_TEST(calibration_bounds_the_goals_on_the_bus)
@@ -460,12 +415,12 @@ START_TEST(calibration_bounds_the_goals_on_the_bus)
     snprintf(csv, sizeof csv, "%s/bus.csv", root);
     write_csv(csv, 30);
     snprintf(cal, sizeof cal, "%s/narrow.json", root);
-    write_narrow_calibration(cal);
+    rena_test_write_narrow_calibration(cal);
     snprintf(bad, sizeof bad, "%s/broken-cal.json", root);
     ck_assert_int_eq(rena_atomic_write(bad, "{\"format\": \"rena-calibration\"", 30, NULL),
                      RENA_OK);
     snprintf(model, sizeof model, "%s/model.rena", root);
-    rena_emu *emu = start_emulator();
+    rena_emu *emu = rena_test_start_emulator(50); /* horns keep up with 30 commands a second */
     snprintf(port, sizeof port, "serial:%s", rena_emu_port(emu));
 
     /* a broken file: refused before a byte reaches the bus, nothing written */
@@ -487,12 +442,13 @@ START_TEST(calibration_bounds_the_goals_on_the_bus)
     ck_assert_msg(rc == 0, "exit %d: %s", rc, child_stderr());
     int moved = 0;
     for (int i = 0; i < RENA_NUM_SERVOS; i++) {
-        ck_assert_msg(lo[i] >= NARROW_MIN && hi[i] <= NARROW_MAX, "%s: goals %d..%d",
+        ck_assert_msg(lo[i] >= RENA_TEST_NARROW_MIN && hi[i] <= RENA_TEST_NARROW_MAX,
+                      "%s: goals %d..%d",
                       rena_servos[i].name, lo[i], hi[i]);
         moved += hi[i] > lo[i];
         rena_emu_view v;
         ck_assert(rena_emu_view_servo(emu, (uint8_t)(i + 1), &v));
-        ck_assert_int_eq(v.goal, NARROW_NEUTRAL);
+        ck_assert_int_eq(v.goal, RENA_TEST_NARROW_NEUTRAL);
     }
     ck_assert_int_gt(moved, 0);
     ck_assert_msg(strstr(child_file("out"), "watchdog fired 0"), "%s", child_file("out"));
